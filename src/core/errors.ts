@@ -1,0 +1,109 @@
+// The one catalogue of coded errors. Every error a client can see has a stable `code` listed here,
+// an HTTP status, and a title in Korean and English; responses are RFC 9457 problem+json.
+import type { Locale } from './i18n';
+
+export interface ErrorDefinition {
+  status: number;
+  title: Record<Locale, string>;
+}
+
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, title: { en: 'The request is not valid', ko: '요청 내용이 올바르지 않습니다' } },
+  MALFORMED_BODY: { status: 400, title: { en: 'The request body could not be parsed', ko: '요청 본문을 해석할 수 없습니다' } },
+  UNAUTHENTICATED: { status: 401, title: { en: 'Sign-in is required', ko: '로그인이 필요합니다' } },
+  CSRF_TOKEN_INVALID: { status: 403, title: { en: 'The form has expired or did not come from this site', ko: '양식이 만료되었거나 이 사이트에서 보낸 것이 아닙니다' } },
+  FORBIDDEN: { status: 403, title: { en: 'You are not allowed to do this', ko: '이 작업을 할 권한이 없습니다' } },
+  NOT_FOUND: { status: 404, title: { en: 'Not found', ko: '찾을 수 없습니다' } },
+  ROUTE_NOT_FOUND: { status: 404, title: { en: 'There is no such page or API route', ko: '해당 페이지나 API 경로가 없습니다' } },
+  METHOD_NOT_ALLOWED: { status: 405, title: { en: 'This method is not allowed here', ko: '허용되지 않는 메서드입니다' } },
+  NOT_ACCEPTABLE: { status: 406, title: { en: 'No acceptable representation', ko: '요청한 형식으로 응답할 수 없습니다' } },
+  CONFLICT: { status: 409, title: { en: 'The request conflicts with the current state', ko: '현재 상태와 충돌하는 요청입니다' } },
+  BODY_TOO_LARGE: { status: 413, title: { en: 'The request body is too large', ko: '요청 본문이 너무 큽니다' } },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: { en: 'This content type is not supported', ko: '지원하지 않는 콘텐츠 형식입니다' } },
+  HEADERS_TOO_LARGE: { status: 431, title: { en: 'The request headers are too large', ko: '요청 헤더가 너무 큽니다' } },
+  TOO_MANY_REQUESTS: { status: 429, title: { en: 'Too many requests', ko: '요청이 너무 많습니다' } },
+  AUTHENTICATION_FAILED: { status: 401, title: { en: 'The authenticator could not confirm who you are', ko: '인증기관에서 본인 확인을 하지 못했습니다' } },
+  SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },
+  INTERNAL_ERROR: { status: 500, title: { en: 'Something went wrong on our side', ko: '시스템 내부 오류가 발생했습니다' } },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface FieldProblem {
+  /** JSON Pointer into the request part, e.g. "/body/email" or "/params/residentId". */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? ERROR_CATALOGUE[code].title.en);
+    this.name = 'AppError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldProblem[];
+}
+
+export function problemTypeUri(code: ErrorCode): string {
+  return `/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export function codeFromProblemSlug(slug: string): ErrorCode | undefined {
+  const code = slug.toUpperCase().replaceAll('-', '_');
+  return code in ERROR_CATALOGUE ? (code as ErrorCode) : undefined;
+}
+
+export function toProblem(error: AppError, locale: Locale, instance: string, requestId: string): Problem {
+  const problem: Problem = {
+    type: problemTypeUri(error.code),
+    title: ERROR_CATALOGUE[error.code].title[locale],
+    status: error.status,
+    code: error.code,
+    instance,
+    requestId,
+  };
+  if (error.detail) problem.detail = error.detail;
+  if (error.errors?.length) problem.errors = error.errors;
+  return problem;
+}
+
+/** The problem+json schema every route lists for its error responses (OpenAPI). */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details with a stable error code',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;
