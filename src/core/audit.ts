@@ -42,11 +42,44 @@ export interface VerificationReport {
 
 const GENESIS_HASH = Buffer.alloc(32);
 const SEALER_LOCK = 7_240_001; // pg advisory lock key: one sealer at a time across processes
+const FIELD = '\u001f';
+const NULL_FIELD = '\u001e';
+const PAYLOAD_VERSION = '1';
+const GENERATED_COLUMNS = 11;
 
-export function chainHash(prevHash: Buffer, chainPos: number, contentDigest: Buffer): Buffer {
+/** The text form of a value inside a payload: control characters would break the framing. */
+function field(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return NULL_FIELD;
+  return String(value).replace(/[\u0000-\u001f]/g, '\ufffd');
+}
+
+/**
+ * The payload stored and hashed for an entry (see migrations/0001_core.sql): version, time in
+ * epoch milliseconds, actor, organisation, action, subject, purpose, resource, outcome, request
+ * id, details as JSON (JSON escapes control characters itself).
+ */
+export function auditPayload(entry: AuditEntry, occurredAt = Date.now()): string {
+  return [
+    PAYLOAD_VERSION,
+    String(occurredAt),
+    field(entry.actor.id),
+    field(entry.actor.role),
+    field(entry.actor.org),
+    field(entry.action),
+    field(entry.subjectResidentId),
+    field(entry.purpose),
+    field(entry.resource),
+    field(entry.outcome),
+    field(entry.requestId),
+    entry.details ? JSON.stringify(entry.details) : NULL_FIELD,
+  ].join(FIELD);
+}
+
+/** hash(n) = SHA-256(hash(n-1) ‖ n as 8 bytes big-endian ‖ payload of entry n as UTF-8). */
+export function chainHash(prevHash: Buffer, chainPos: number, payload: string): Buffer {
   const position = Buffer.alloc(8);
   position.writeBigInt64BE(BigInt(chainPos));
-  return createHash('sha256').update(prevHash).update(position).update(contentDigest).digest();
+  return createHash('sha256').update(prevHash).update(position).update(payload, 'utf8').digest();
 }
 
 export class AuditLog {
@@ -64,48 +97,15 @@ export class AuditLog {
 
   /** Records one entry inside the caller's transaction (or autocommit on a pool). */
   async append(db: Queryable, entry: AuditEntry): Promise<void> {
-    await db.query(
-      `INSERT INTO audit.entries (actor_id, actor_role, actor_org, action, subject_resident_id, purpose,
-         resource, outcome, request_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        entry.actor.id,
-        entry.actor.role,
-        entry.actor.org ?? null,
-        entry.action,
-        entry.subjectResidentId ?? null,
-        entry.purpose,
-        entry.resource,
-        entry.outcome,
-        entry.requestId ?? null,
-        entry.details ? JSON.stringify(entry.details) : null,
-      ],
-    );
+    await db.query('INSERT INTO audit.entries (payload) VALUES ($1)', [auditPayload(entry)]);
     this.sealer.poke();
   }
 
   /** Records many entries with one statement; for bulk work (imports, sweeps, benchmarks). */
   async appendMany(db: Queryable, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const column = <T>(pick: (entry: AuditEntry) => T) => entries.map(pick);
-    await db.query(
-      `INSERT INTO audit.entries (actor_id, actor_role, actor_org, action, subject_resident_id, purpose,
-         resource, outcome, request_id, details)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
-         $7::text[], $8::text[], $9::text[], $10::jsonb[])`,
-      [
-        column((e) => e.actor.id),
-        column((e) => e.actor.role),
-        column((e) => e.actor.org ?? null),
-        column((e) => e.action),
-        column((e) => e.subjectResidentId ?? null),
-        column((e) => e.purpose),
-        column((e) => e.resource),
-        column((e) => e.outcome),
-        column((e) => e.requestId ?? null),
-        column((e) => (e.details ? JSON.stringify(e.details) : null)),
-      ],
-    );
+    const now = Date.now();
+    await db.query('INSERT INTO audit.entries (payload) SELECT unnest($1::text[])', [entries.map((e) => auditPayload(e, now))]);
     this.sealer.poke();
   }
 
@@ -128,9 +128,8 @@ export class AuditLog {
       const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEALER_LOCK]);
       if (!lock.rows[0]?.locked) return 0;
       const head = await tx.query<{ chain_pos: number; hash: Buffer }>('SELECT chain_pos, hash FROM audit.chain_head');
-      const pending = await tx.query<{ id: number; digest: Buffer }>(
-        `SELECT e.id, audit.content_digest(e) AS digest FROM audit.entries e
-          WHERE chain_pos IS NULL ORDER BY id LIMIT $1`,
+      const pending = await tx.query<{ id: number; payload: string }>(
+        'SELECT id, payload FROM audit.entries WHERE chain_pos IS NULL ORDER BY id LIMIT $1',
         [batchSize],
       );
       if (pending.rowCount === 0) return 0;
@@ -138,22 +137,20 @@ export class AuditLog {
       let previous = head.rows[0]!.hash;
       const ids: number[] = [];
       const positions: number[] = [];
-      const prevHashes: Buffer[] = [];
       const hashes: Buffer[] = [];
       for (const row of pending.rows) {
         position += 1;
-        const hash = chainHash(previous, position, row.digest);
+        const hash = chainHash(previous, position, row.payload);
         ids.push(row.id);
         positions.push(position);
-        prevHashes.push(previous);
         hashes.push(hash);
         previous = hash;
       }
       await tx.query(
-        `UPDATE audit.entries e SET chain_pos = s.pos, prev_hash = s.prev, hash = s.hash
-           FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) AS s(id, pos, prev, hash)
+        `UPDATE audit.entries e SET chain_pos = s.pos, hash = s.hash
+           FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS s(id, pos, hash)
           WHERE e.id = s.id`,
-        [ids, positions, prevHashes, hashes],
+        [ids, positions, hashes],
       );
       await tx.query('UPDATE audit.chain_head SET chain_pos = $1, hash = $2', [position, previous]);
       return ids.length;
@@ -190,8 +187,8 @@ export class AuditLog {
     const ranges = splitRange(1, head.chain_pos, options.parallelism ?? 4);
     const results = await Promise.all(ranges.map(([from, to]) => this.verifyRange(from, to)));
     const failures = results.filter((r) => r.firstBroken !== null).sort((a, b) => a.firstBroken! - b.firstBroken!);
-    let firstBroken = failures[0]?.firstBroken ?? null;
-    let reason = failures[0]?.reason ?? null;
+    let firstBroken: number | null = failures[0]?.firstBroken ?? null;
+    let reason: string | null = failures[0]?.reason ?? null;
 
     if (firstBroken === null) {
       const last = await this.pool.query<{ chain_pos: number; hash: Buffer }>(
@@ -207,6 +204,14 @@ export class AuditLog {
         reason = 'chain head does not match the last entry (entries removed from the end?)';
       }
     }
+    // The typed columns are trustworthy only while they are still generated from the payload.
+    const generated = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'audit.entries'::regclass AND attgenerated = 's'`,
+    );
+    if (generated.rows[0]!.n !== GENERATED_COLUMNS) {
+      reason = 'the typed audit columns are no longer generated from the hashed payload';
+      firstBroken ??= 1;
+    }
     return {
       ok: firstBroken === null,
       checked: results.reduce((sum, r) => sum + r.checked, 0),
@@ -220,49 +225,41 @@ export class AuditLog {
   }
 
   private async verifyRange(from: number, to: number): Promise<{ checked: number; firstBroken: number | null; reason: string | null }> {
+    const before = await this.pool.query<{ hash: Buffer }>('SELECT hash FROM audit.entries WHERE chain_pos = $1', [from - 1]);
+    const expectedPrev = from === 1 ? GENESIS_HASH : before.rows[0]?.hash;
+    if (!expectedPrev) return { checked: 0, firstBroken: from - 1, reason: 'entry missing' };
+    // One ordered pass: each entry's hash is recomputed from the previous entry's stored hash, so
+    // an edited entry fails at its own position and a rewritten hash fails at the next one.
     const result = await this.pool.query<{
       checked: number;
       first_pos: number | null;
       last_pos: number | null;
-      first_prev: Buffer | null;
       bad_hash: number | null;
-      bad_link: number | null;
-      expected_prev: Buffer | null;
+      gap: number | null;
     }>(
       `WITH walked AS (
-         SELECT chain_pos, prev_hash, hash,
-                sha256(prev_hash || int8send(chain_pos) || audit.content_digest(e)) AS recomputed,
-                lag(chain_pos) OVER w AS prior_pos,
-                lag(hash) OVER w AS prior_hash
-           FROM audit.entries e
+         SELECT chain_pos, hash, payload,
+                lag(hash) OVER w AS prior_hash,
+                lag(chain_pos) OVER w AS prior_pos
+           FROM audit.entries
           WHERE chain_pos BETWEEN $1 AND $2
          WINDOW w AS (ORDER BY chain_pos))
        SELECT count(*)::bigint AS checked,
               min(chain_pos) AS first_pos,
               max(chain_pos) AS last_pos,
-              min(chain_pos) FILTER (WHERE recomputed <> hash) AS bad_hash,
-              -- after a gap the first missing position is the broken one
-              min(CASE WHEN prior_pos <> chain_pos - 1 THEN prior_pos + 1 ELSE chain_pos END)
-                FILTER (WHERE prior_pos IS NOT NULL
-                          AND (prior_pos <> chain_pos - 1 OR prior_hash <> prev_hash)) AS bad_link,
-              (SELECT prev_hash FROM walked ORDER BY chain_pos LIMIT 1) AS first_prev,
-              (SELECT hash FROM audit.entries WHERE chain_pos = $1 - 1) AS expected_prev
+              min(chain_pos) FILTER (
+                WHERE sha256(coalesce(prior_hash, $3) || int8send(chain_pos) || textsend(payload)) <> hash) AS bad_hash,
+              min(prior_pos + 1) FILTER (WHERE prior_pos <> chain_pos - 1) AS gap
          FROM walked`,
-      [from, to],
+      [from, to, expectedPrev],
     );
     const row = result.rows[0]!;
-    const candidates: Array<[number, string]> = [];
     if (row.first_pos === null) return { checked: 0, firstBroken: from, reason: 'entries missing' };
+    const candidates: Array<[number, string]> = [];
     if (row.first_pos !== from) candidates.push([from, 'entry missing']);
-    const expectedPrev = from === 1 ? GENESIS_HASH : row.expected_prev;
-    if (row.first_pos === from && (!expectedPrev || !row.first_prev?.equals(expectedPrev))) {
-      candidates.push([from, 'link to the previous entry is broken']);
-    }
-    if (row.bad_hash !== null) candidates.push([row.bad_hash, 'content does not match its hash']);
-    if (row.bad_link !== null) candidates.push([row.bad_link, 'link to the previous entry is broken or an entry is missing']);
-    if (candidates.length === 0 && row.last_pos !== null && row.last_pos < to) {
-      candidates.push([row.last_pos + 1, 'entry missing']);
-    }
+    if (row.gap !== null) candidates.push([row.gap, 'entry missing']);
+    if (row.bad_hash !== null) candidates.push([row.bad_hash, 'entry does not match its hash (edited, reordered, or its predecessor was rewritten)']);
+    if (row.last_pos !== null && row.last_pos < to) candidates.push([row.last_pos + 1, 'entry missing']);
     candidates.sort((a, b) => a[0] - b[0]);
     const first = candidates[0];
     return { checked: row.checked, firstBroken: first?.[0] ?? null, reason: first?.[1] ?? null };

@@ -62,7 +62,8 @@ export function registerAuth(app: FastifyInstance, options: { sessions: SessionS
 
   app.addHook('preValidation', async (request) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return;
-    if (request.routeOptions.config.csrf === false) return;
+    // Unknown routes answer 404 whatever the token; only real handlers need protecting.
+    if (request.is404 || request.routeOptions.config.csrf === false) return;
     const sent = (request.headers['x-csrf-token'] as string | undefined) ?? (request.body as { _csrf?: unknown } | undefined)?._csrf;
     const expected = request.cookies[CSRF_COOKIE];
     if (typeof sent !== 'string' || !expected || !safeEqual(sent, expected)) {

@@ -17,8 +17,10 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createPool(connectionString: string, max = 10): Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'oncegov' });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A client losing its connection (idle in the pool, or checked out between two queries) must
+  // not crash the process: the failure reaches whoever runs the next query on it, as a rejection.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

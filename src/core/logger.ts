@@ -16,6 +16,8 @@ function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  // Errors, requests and responses go through the serializers below, which mask them.
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     out[key] = PERSONAL_FIELDS.includes(key) ? '[redacted]' : scrub(item, depth + 1);
@@ -45,13 +47,17 @@ export function loggerOptions(level: LoggerOptions['level']): LoggerOptions {
     },
     serializers: {
       // Query strings can carry personal data; only the path is logged.
-      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        method: req.method,
+        path: maskPersonalData(String(req.url ?? '').split('?')[0]!),
+        id: req.id,
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       err: (err: Error & { code?: string; statusCode?: number }) => ({
         type: err.name,
         code: err.code,
         statusCode: err.statusCode,
-        message: maskPersonalData(err.message),
+        message: maskPersonalData(String(err.message ?? '')),
         stack: err.stack ? maskPersonalData(err.stack) : undefined,
       }),
     },

@@ -51,28 +51,31 @@ export class RegistryService {
     const principal = context.principal;
     if (!principal) throw new AppError('UNAUTHENTICATED');
     const own = principal.role === 'resident' && principal.residentId === residentId;
-    return withTransaction(this.pool, async (tx) => {
-      const entry = {
-        actor: context.actor,
-        action: 'registry.resident-record.read',
-        purpose: own ? 'self-service: view own record' : 'not permitted: record of another person',
-        resource: `registry/residents/${residentId}`,
-        subjectResidentId: residentId,
-        requestId: context.requestId,
-      };
-      if (!own) {
-        await this.audit.append(tx, { ...entry, outcome: 'denied' });
-        throw new AppError('FORBIDDEN', 'You can only read your own record.');
-      }
+    const entry = {
+      actor: context.actor,
+      action: 'registry.resident-record.read',
+      purpose: own ? 'self-service: view own record' : 'not permitted: record of another person',
+      resource: `registry/residents/${residentId}`,
+      subjectResidentId: residentId,
+      requestId: context.requestId,
+    };
+    if (!own) {
+      // A refusal is committed on its own: there is no action for it to roll back with.
+      await this.audit.append(this.pool, { ...entry, outcome: 'denied' });
+      throw new AppError('FORBIDDEN', 'You can only read your own record.');
+    }
+    const record = await withTransaction(this.pool, async (tx) => {
       const row = await repository.findResident(tx, residentId);
-      if (!row) {
-        await this.audit.append(tx, { ...entry, outcome: 'failed', details: { reason: 'not found' } });
-        throw new AppError('NOT_FOUND', 'No such resident.');
-      }
+      if (!row) return undefined;
       const members = await repository.householdMembers(tx, residentId, row.household_id);
       await this.audit.append(tx, { ...entry, outcome: 'allowed' });
       return toRecord(row, members);
     });
+    if (!record) {
+      await this.audit.append(this.pool, { ...entry, outcome: 'failed', details: { reason: 'not found' } });
+      throw new AppError('NOT_FOUND', 'No such resident.');
+    }
+    return record;
   }
 
   async findResidentIdByRrn(rrn: string): Promise<number | undefined> {
