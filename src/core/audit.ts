@@ -1,7 +1,9 @@
 // The tamper-evident audit log every module writes to. Entries are inserted in the caller's own
-// transaction, so an action and its record commit or vanish together. A sealer then links
-// committed entries into a SHA-256 hash chain (each entry holds the previous entry's hash); the
-// verifier recomputes the chain inside Postgres and names the first position that does not hold.
+// transaction, so an action and its record commit or vanish together, and are never changed.
+// A sealer then links the committed entries into a hash chain: each seal holds the SHA-256 digest
+// of every entry it covers, in order, and the hash of the previous seal (migrations/0001_core.sql
+// has the exact construction). The verifier recomputes everything inside Postgres and names the
+// first chain position that does not hold.
 import { createHash } from 'node:crypto';
 import type { Pool, Queryable } from './db';
 import { withTransaction } from './db';
@@ -28,14 +30,14 @@ export interface AuditEntry {
 
 export interface VerificationReport {
   ok: boolean;
-  /** Sealed entries checked. */
+  /** Entries checked (every sealed entry). */
   checked: number;
-  /** The first chain position that fails, or null when the chain holds. */
+  seals: number;
+  /** The first chain position (1-based) that fails, or null when the chain holds. */
   firstBrokenPosition: number | null;
   reason: string | null;
-  headPosition: number;
   headHash: string;
-  /** Entries committed but not yet linked into the chain (normally only for milliseconds). */
+  /** Entries committed but not yet sealed (normally only for a fraction of a second). */
   unsealed: number;
   durationMs: number;
 }
@@ -46,6 +48,7 @@ const FIELD = '\u001f';
 const NULL_FIELD = '\u001e';
 const PAYLOAD_VERSION = '1';
 const GENERATED_COLUMNS = 11;
+const DIGEST_BYTES = 32;
 
 /** The text form of a value inside a payload: control characters would break the framing. */
 function field(value: string | number | null | undefined): string {
@@ -54,9 +57,9 @@ function field(value: string | number | null | undefined): string {
 }
 
 /**
- * The payload stored and hashed for an entry (see migrations/0001_core.sql): version, time in
- * epoch milliseconds, actor, organisation, action, subject, purpose, resource, outcome, request
- * id, details as JSON (JSON escapes control characters itself).
+ * The payload stored and hashed for an entry: version, time in epoch milliseconds, actor,
+ * organisation, action, subject, purpose, resource, outcome, request id, details as JSON (JSON
+ * escapes control characters itself).
  */
 export function auditPayload(entry: AuditEntry, occurredAt = Date.now()): string {
   return [
@@ -75,11 +78,39 @@ export function auditPayload(entry: AuditEntry, occurredAt = Date.now()): string
   ].join(FIELD);
 }
 
-/** hash(n) = SHA-256(hash(n-1) ‖ n as 8 bytes big-endian ‖ payload of entry n as UTF-8). */
-export function chainHash(prevHash: Buffer, chainPos: number, payload: string): Buffer {
-  const position = Buffer.alloc(8);
-  position.writeBigInt64BE(BigInt(chainPos));
-  return createHash('sha256').update(prevHash).update(position).update(payload, 'utf8').digest();
+export interface SealFields {
+  prevHash: Buffer;
+  sealNo: number;
+  firstPos: number;
+  entryCount: number;
+  digests: Buffer;
+}
+
+/** hash = SHA-256(prev_hash ‖ seal_no (8 bytes) ‖ first_pos (8 bytes) ‖ entry_count (4 bytes) ‖ digests). */
+export function sealHash(seal: SealFields): Buffer {
+  const numbers = Buffer.alloc(20);
+  numbers.writeBigInt64BE(BigInt(seal.sealNo), 0);
+  numbers.writeBigInt64BE(BigInt(seal.firstPos), 8);
+  numbers.writeInt32BE(seal.entryCount, 16);
+  return createHash('sha256').update(seal.prevHash).update(numbers).update(seal.digests).digest();
+}
+
+/** Entries of the transactions in [from, to), digested in chain order, by Postgres itself. */
+const DIGESTS_SQL = `SELECT count(*)::int AS n,
+         string_agg(sha256(textsend(payload)), ''::bytea ORDER BY txid, id) AS digests
+    FROM audit.entries WHERE txid >= $1::xid8 AND txid < $2::xid8`;
+
+interface SealRow {
+  seal_no: number;
+  txid_from: string;
+  txid_to: string;
+  first_pos: number;
+  entry_count: number;
+  prev_hash: Buffer;
+  hash: Buffer;
+  actual_count: number;
+  digests_match: boolean;
+  hash_ok: boolean;
 }
 
 export class AuditLog {
@@ -87,10 +118,12 @@ export class AuditLog {
 
   constructor(
     private readonly pool: Pool,
-    private readonly options: { sealBatchSize?: number; sealIntervalMs?: number; onError?: (error: unknown) => void } = {},
+    options: { sealIntervalMs?: number; onError?: (error: unknown) => void } = {},
   ) {
     this.sealer = new BackgroundLoop(() => this.sealPending(), {
       intervalMs: options.sealIntervalMs ?? 1000,
+      // Sealing a moment after the first poke lets a burst of commits share one seal.
+      pokeDelayMs: 20,
       onError: options.onError,
     });
   }
@@ -110,54 +143,51 @@ export class AuditLog {
   }
 
   /**
-   * Links committed, unsealed entries into the chain, oldest first, in batches. Returns how many
-   * were sealed. Safe to call from several processes: one holds the sealer lock, the others skip.
+   * Seals every entry of the transactions that finished since the last seal. Returns how many
+   * entries were sealed. Safe to call from several processes: one holds the sealer lock, the
+   * others return 0.
    */
-  async sealPending(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const sealed = await this.sealBatch();
-      total += sealed;
-      if (sealed < (this.options.sealBatchSize ?? 10_000)) return total;
-    }
-  }
-
-  private sealBatch(): Promise<number> {
-    const batchSize = this.options.sealBatchSize ?? 10_000;
+  sealPending(): Promise<number> {
     return withTransaction(this.pool, async (tx) => {
+      // Every transaction with an id below the snapshot's xmin has finished, so no entry with
+      // such a txid can still appear: the range up to it can be sealed for good. Taken before
+      // this transaction gets an id of its own (the locks below would give it one).
+      const horizon = await tx.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
       const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEALER_LOCK]);
       if (!lock.rows[0]?.locked) return 0;
-      const head = await tx.query<{ chain_pos: number; hash: Buffer }>('SELECT chain_pos, hash FROM audit.chain_head');
-      const pending = await tx.query<{ id: number; payload: string }>(
-        'SELECT id, payload FROM audit.entries WHERE chain_pos IS NULL ORDER BY id LIMIT $1',
-        [batchSize],
-      );
-      if (pending.rowCount === 0) return 0;
-      let position = head.rows[0]!.chain_pos;
-      let previous = head.rows[0]!.hash;
-      const ids: number[] = [];
-      const positions: number[] = [];
-      const hashes: Buffer[] = [];
-      for (const row of pending.rows) {
-        position += 1;
-        const hash = chainHash(previous, position, row.payload);
-        ids.push(row.id);
-        positions.push(position);
-        hashes.push(hash);
-        previous = hash;
-      }
+      const head = (
+        await tx.query<{ seal_no: number; txid_to: string; next_pos: number; hash: Buffer }>(
+          'SELECT seal_no, txid_to::text, next_pos, hash FROM audit.chain_head FOR UPDATE',
+        )
+      ).rows[0]!;
+      const txidTo = horizon.rows[0]!.xmin;
+      if (BigInt(txidTo) <= BigInt(head.txid_to)) return 0;
+      const batch = (await tx.query<{ n: number; digests: Buffer | null }>(DIGESTS_SQL, [head.txid_to, txidTo])).rows[0]!;
+      if (batch.n === 0 || !batch.digests) return 0;
+      const seal: SealFields = {
+        prevHash: head.hash,
+        sealNo: head.seal_no + 1,
+        firstPos: head.next_pos,
+        entryCount: batch.n,
+        digests: batch.digests,
+      };
+      const hash = sealHash(seal);
       await tx.query(
-        `UPDATE audit.entries e SET chain_pos = s.pos, hash = s.hash
-           FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS s(id, pos, hash)
-          WHERE e.id = s.id`,
-        [ids, positions, hashes],
+        `INSERT INTO audit.seals (seal_no, txid_from, txid_to, first_pos, entry_count, digests, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [seal.sealNo, head.txid_to, txidTo, seal.firstPos, seal.entryCount, seal.digests, seal.prevHash, hash],
       );
-      await tx.query('UPDATE audit.chain_head SET chain_pos = $1, hash = $2', [position, previous]);
-      return ids.length;
+      await tx.query('UPDATE audit.chain_head SET seal_no = $1, txid_to = $2, next_pos = $3, hash = $4', [
+        seal.sealNo,
+        txidTo,
+        seal.firstPos + seal.entryCount,
+        hash,
+      ]);
+      return seal.entryCount;
     });
   }
 
-  /** Seals in the background: shortly after each append, and on a timer as a safety net. */
+  /** Seals in the background: shortly after appends, and on a timer as a safety net. */
   startSealer(): void {
     this.sealer.start();
   }
@@ -166,110 +196,134 @@ export class AuditLog {
     return this.sealer.stop();
   }
 
-  /** Resolves once every entry committed before the call is sealed. */
-  async flush(): Promise<void> {
-    await this.sealer.idle();
-    await this.sealPending();
+  /**
+   * Resolves once every entry committed before the call is sealed. A long transaction elsewhere
+   * on the server holds sealing back until it ends; this waits for it, up to `timeoutMs`.
+   */
+  async flush(timeoutMs = 60_000): Promise<void> {
+    const newest = (await this.pool.query<{ id: number | null }>('SELECT max(id) AS id FROM audit.entries')).rows[0]!.id;
+    if (newest === null) return;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.sealer.idle();
+      await this.sealPending();
+      const waiting = await this.pool.query(
+        `SELECT 1 FROM audit.entries WHERE id <= $1 AND txid >= (SELECT txid_to FROM audit.chain_head) LIMIT 1`,
+        [newest],
+      );
+      if (waiting.rowCount === 0) return;
+      if (Date.now() > deadline) throw new Error('audit entries are still unsealed: a transaction is holding the chain back');
+      await new Promise((done) => setTimeout(done, 20));
+    }
   }
 
   /**
-   * Walks the whole chain inside Postgres, in parallel ranges, and reports the first position
-   * whose content no longer matches its hash, whose link to the previous entry is broken, or
-   * which is missing (a deleted or reordered entry shows up as one of these).
+   * Recomputes the whole chain inside Postgres, in parallel ranges of seals: every entry's digest
+   * against its seal, every seal's hash, every link between seals. Reports the first broken
+   * chain position: an edited, removed, inserted or reordered entry, or a forged seal.
    */
   async verify(options: { parallelism?: number } = {}): Promise<VerificationReport> {
     const started = performance.now();
-    const headResult = await this.pool.query<{ chain_pos: number; hash: Buffer }>('SELECT chain_pos, hash FROM audit.chain_head');
-    const head = headResult.rows[0]!;
-    const unsealedResult = await this.pool.query<{ n: number }>(
-      'SELECT count(*)::bigint AS n FROM audit.entries WHERE chain_pos IS NULL',
-    );
-    const ranges = splitRange(1, head.chain_pos, options.parallelism ?? 4);
-    const results = await Promise.all(ranges.map(([from, to]) => this.verifyRange(from, to)));
-    const failures = results.filter((r) => r.firstBroken !== null).sort((a, b) => a.firstBroken! - b.firstBroken!);
-    let firstBroken: number | null = failures[0]?.firstBroken ?? null;
-    let reason: string | null = failures[0]?.reason ?? null;
+    const head = (
+      await this.pool.query<{ seal_no: number; txid_to: string; next_pos: number; hash: Buffer }>(
+        'SELECT seal_no, txid_to::text, next_pos, hash FROM audit.chain_head',
+      )
+    ).rows[0]!;
+    const unsealed = (
+      await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit.entries WHERE txid >= $1::xid8', [head.txid_to])
+    ).rows[0]!.n;
+    const ranges = await this.sealRanges(head.next_pos - 1, options.parallelism ?? 2);
+    const seals = (await Promise.all(ranges.map(([from, to]) => this.checkSeals(from, to)))).flat();
 
-    if (firstBroken === null) {
-      const last = await this.pool.query<{ chain_pos: number; hash: Buffer }>(
-        'SELECT chain_pos, hash FROM audit.entries WHERE chain_pos IS NOT NULL ORDER BY chain_pos DESC LIMIT 1',
-      );
-      const lastRow = last.rows[0];
-      const lastPos = lastRow?.chain_pos ?? 0;
-      if (lastPos > head.chain_pos) {
-        firstBroken = head.chain_pos + 1;
-        reason = 'entry beyond the recorded chain head';
-      } else if (lastPos < head.chain_pos || (lastRow && !lastRow.hash.equals(head.hash))) {
-        firstBroken = lastPos < head.chain_pos ? lastPos + 1 : lastPos;
-        reason = 'chain head does not match the last entry (entries removed from the end?)';
+    let failure: { position: number; reason: string } | null = null;
+    let expected: { sealNo: number; firstPos: number; txidFrom: string; prevHash: Buffer } = { sealNo: 1, firstPos: 1, txidFrom: '0', prevHash: GENESIS_HASH };
+    for (const seal of seals) {
+      const problem = await this.sealProblem(seal, expected);
+      if (problem) {
+        failure = problem;
+        break;
+      }
+      expected = { sealNo: seal.seal_no + 1, firstPos: seal.first_pos + seal.entry_count, txidFrom: seal.txid_to, prevHash: seal.hash };
+    }
+    if (!failure) {
+      const last = seals.at(-1);
+      if (expected.sealNo - 1 !== head.seal_no || !(last?.hash ?? GENESIS_HASH).equals(head.hash) || expected.firstPos !== head.next_pos) {
+        failure = { position: expected.firstPos, reason: 'the chain ends before its recorded head (seals removed from the end?)' };
       }
     }
     // The typed columns are trustworthy only while they are still generated from the payload.
     const generated = await this.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'audit.entries'::regclass AND attgenerated = 's'`,
     );
-    if (generated.rows[0]!.n !== GENERATED_COLUMNS) {
-      reason = 'the typed audit columns are no longer generated from the hashed payload';
-      firstBroken ??= 1;
+    if (!failure && generated.rows[0]!.n !== GENERATED_COLUMNS) {
+      failure = { position: 1, reason: 'the typed audit columns are no longer generated from the hashed payload' };
     }
     return {
-      ok: firstBroken === null,
-      checked: results.reduce((sum, r) => sum + r.checked, 0),
-      firstBrokenPosition: firstBroken,
-      reason,
-      headPosition: head.chain_pos,
+      ok: failure === null,
+      checked: seals.reduce((sum, seal) => sum + seal.actual_count, 0),
+      seals: seals.length,
+      firstBrokenPosition: failure?.position ?? null,
+      reason: failure?.reason ?? null,
       headHash: head.hash.toString('hex'),
-      unsealed: unsealedResult.rows[0]!.n,
+      unsealed,
       durationMs: Math.round(performance.now() - started),
     };
   }
 
-  private async verifyRange(from: number, to: number): Promise<{ checked: number; firstBroken: number | null; reason: string | null }> {
-    const before = await this.pool.query<{ hash: Buffer }>('SELECT hash FROM audit.entries WHERE chain_pos = $1', [from - 1]);
-    const expectedPrev = from === 1 ? GENESIS_HASH : before.rows[0]?.hash;
-    if (!expectedPrev) return { checked: 0, firstBroken: from - 1, reason: 'entry missing' };
-    // One ordered pass: each entry's hash is recomputed from the previous entry's stored hash, so
-    // an edited entry fails at its own position and a rewritten hash fails at the next one.
-    const result = await this.pool.query<{
-      checked: number;
-      first_pos: number | null;
-      last_pos: number | null;
-      bad_hash: number | null;
-      gap: number | null;
-    }>(
-      `WITH walked AS (
-         SELECT chain_pos, hash, payload,
-                lag(hash) OVER w AS prior_hash,
-                lag(chain_pos) OVER w AS prior_pos
-           FROM audit.entries
-          WHERE chain_pos BETWEEN $1 AND $2
-         WINDOW w AS (ORDER BY chain_pos))
-       SELECT count(*)::bigint AS checked,
-              min(chain_pos) AS first_pos,
-              max(chain_pos) AS last_pos,
-              min(chain_pos) FILTER (
-                WHERE sha256(coalesce(prior_hash, $3) || int8send(chain_pos) || textsend(payload)) <> hash) AS bad_hash,
-              min(prior_pos + 1) FILTER (WHERE prior_pos <> chain_pos - 1) AS gap
-         FROM walked`,
-      [from, to, expectedPrev],
+  /** Splits the sealed positions 1..last into ranges of seal numbers of similar entry counts. */
+  private async sealRanges(lastPos: number, parts: number): Promise<Array<[number, number]>> {
+    if (lastPos < 1) return [];
+    const cuts = await this.pool.query<{ seal_no: number }>(
+      `SELECT DISTINCT ON (part) seal_no FROM (
+         SELECT seal_no, width_bucket(first_pos, 1, $1 + 1, $2) AS part FROM audit.seals) s
+       ORDER BY part, seal_no`,
+      [lastPos, parts],
     );
-    const row = result.rows[0]!;
-    if (row.first_pos === null) return { checked: 0, firstBroken: from, reason: 'entries missing' };
-    const candidates: Array<[number, string]> = [];
-    if (row.first_pos !== from) candidates.push([from, 'entry missing']);
-    if (row.gap !== null) candidates.push([row.gap, 'entry missing']);
-    if (row.bad_hash !== null) candidates.push([row.bad_hash, 'entry does not match its hash (edited, reordered, or its predecessor was rewritten)']);
-    if (row.last_pos !== null && row.last_pos < to) candidates.push([row.last_pos + 1, 'entry missing']);
-    candidates.sort((a, b) => a[0] - b[0]);
-    const first = candidates[0];
-    return { checked: row.checked, firstBroken: first?.[0] ?? null, reason: first?.[1] ?? null };
+    const starts = cuts.rows.map((r) => r.seal_no);
+    if (starts.length === 0) return [];
+    return starts.map((start, i) => [start, i + 1 < starts.length ? starts[i + 1]! - 1 : Number.MAX_SAFE_INTEGER]);
   }
-}
 
-function splitRange(from: number, to: number, parts: number): Array<[number, number]> {
-  if (to < from) return [];
-  const size = Math.ceil((to - from + 1) / parts);
-  const ranges: Array<[number, number]> = [];
-  for (let start = from; start <= to; start += size) ranges.push([start, Math.min(to, start + size - 1)]);
-  return ranges;
+  private async checkSeals(fromSeal: number, toSeal: number): Promise<SealRow[]> {
+    const result = await this.pool.query<SealRow>(
+      `SELECT s.seal_no, s.txid_from::text, s.txid_to::text, s.first_pos, s.entry_count, s.prev_hash, s.hash,
+              d.n AS actual_count,
+              d.digests IS NOT DISTINCT FROM s.digests AS digests_match,
+              sha256(s.prev_hash || int8send(s.seal_no) || int8send(s.first_pos) || int4send(s.entry_count) || s.digests) = s.hash AS hash_ok
+         FROM audit.seals s
+         CROSS JOIN LATERAL (${DIGESTS_SQL.replace('$1::xid8', 's.txid_from').replace('$2::xid8', 's.txid_to')}) d
+        WHERE s.seal_no BETWEEN $1 AND $2
+        ORDER BY s.seal_no`,
+      [fromSeal, toSeal],
+    );
+    return result.rows;
+  }
+
+  private async sealProblem(
+    seal: SealRow,
+    expected: { sealNo: number; firstPos: number; txidFrom: string; prevHash: Buffer },
+  ): Promise<{ position: number; reason: string } | null> {
+    if (seal.seal_no !== expected.sealNo || seal.first_pos !== expected.firstPos || seal.txid_from !== expected.txidFrom) {
+      return { position: expected.firstPos, reason: 'a seal is missing or out of order' };
+    }
+    if (!seal.prev_hash.equals(expected.prevHash)) return { position: seal.first_pos, reason: 'a seal does not link to the previous one' };
+    if (!seal.digests_match || seal.actual_count !== seal.entry_count) {
+      return { position: await this.firstMismatch(seal), reason: 'an entry was edited, removed, added or reordered' };
+    }
+    if (!seal.hash_ok) return { position: seal.first_pos, reason: 'a seal was altered' };
+    return null;
+  }
+
+  /** The exact position inside a failing seal: the first entry whose digest differs. */
+  private async firstMismatch(seal: SealRow): Promise<number> {
+    const stored = (await this.pool.query<{ digests: Buffer }>('SELECT digests FROM audit.seals WHERE seal_no = $1', [seal.seal_no])).rows[0]!.digests;
+    const actual: Buffer = (await this.pool.query<{ digests: Buffer | null }>(DIGESTS_SQL, [seal.txid_from, seal.txid_to])).rows[0]!.digests ?? Buffer.alloc(0);
+    const count = Math.max(stored.length, actual.length) / DIGEST_BYTES;
+    for (let i = 0; i < count; i += 1) {
+      const a = stored.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES);
+      const b = actual.subarray(i * DIGEST_BYTES, (i + 1) * DIGEST_BYTES);
+      if (!a.equals(b)) return seal.first_pos + i;
+    }
+    return seal.first_pos;
+  }
 }

@@ -116,11 +116,13 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   const problem = toProblem(error, locale, request.url.split('?')[0]!, request.id);
   for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
   if (wantsHtml(request)) {
+    // Details are written for developers in English; validation details follow the reader.
+    const detailIsEnglish = locale !== 'en' && error.code !== 'VALIDATION_FAILED';
     return renderPage(request, reply, {
       status: problem.status,
       title: problem.title,
       body: html`<h1>${problem.title}</h1>
-${problem.detail ? html`<p>${problem.detail}</p>` : ''}
+${problem.detail ? (detailIsEnglish ? html`<p lang="en">${problem.detail}</p>` : html`<p>${problem.detail}</p>`) : ''}
 ${problem.errors?.length ? html`<ul>${problem.errors.map((e) => html`<li><code>${e.field}</code>: ${e.message}</li>`)}</ul>` : ''}
 <dl class="facts"><dt>${t(locale, messages.errorCode)}</dt><dd><a href="${problemTypeUri(error.code)}">${error.code}</a></dd>
 <dt>${t(locale, messages.requestId)}</dt><dd><code>${request.id}</code></dd></dl>

@@ -4,6 +4,7 @@ export const STYLESHEET = `
 :root { --primary: #0b50d0; --primary-dark: #083891; --text: #1e2124; --muted: #464c53; --border: #8a949e;
   --surface: #f4f5f6; --success: #0c6b32; --notice-bg: #fff6d6; font-size: 100%; }
 * { box-sizing: border-box; }
+:lang(ko) { word-break: keep-all; overflow-wrap: anywhere; }
 body { margin: 0; font-family: "Pretendard", "Noto Sans KR", "Malgun Gothic", system-ui, sans-serif; color: var(--text);
   line-height: 1.6; background: #fff; }
 .container { max-width: 64rem; margin: 0 auto; padding: 0 1rem; }
@@ -21,12 +22,12 @@ a:hover { color: var(--primary-dark); }
 .language-nav ul, .main-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }
 .language-nav a[aria-current] { font-weight: 700; }
 .main-nav { background: var(--primary); }
-.main-nav ul { padding: 0.5rem 1rem; align-items: center; }
+.main-nav ul { margin: 0 auto; padding: 0.5rem 1rem; align-items: center; }
 .main-nav a, .main-nav span, .main-nav .link-button { color: #fff; }
 .main-nav .account { margin-left: auto; display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; }
 .main-nav form { margin: 0; }
 .link-button { background: none; border: 0; padding: 0; font: inherit; text-decoration: underline; cursor: pointer; }
-main { padding-top: 1.5rem; padding-bottom: 3rem; min-height: 60vh; }
+main.container { padding-top: 1.5rem; padding-bottom: 3rem; min-height: 60vh; }
 main:focus { outline: none; }
 h1 { font-size: 2rem; line-height: 1.3; margin: 0 0 1rem; }
 h2 { font-size: 1.5rem; margin: 2rem 0 0.75rem; }

@@ -36,7 +36,7 @@ const AuditReport = Type.Object(
     checked: Type.Integer(),
     firstBrokenPosition: Type.Union([Type.Integer(), Type.Null()]),
     reason: Type.Union([Type.String(), Type.Null()]),
-    headPosition: Type.Integer(),
+    seals: Type.Integer(),
     headHash: Type.String(),
     unsealed: Type.Integer(),
     durationMs: Type.Integer(),

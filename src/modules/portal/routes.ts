@@ -121,11 +121,11 @@ ${request.query.saved ? html`<div class="success" role="status"><p>${t(locale, m
 <dt>${t(locale, messages.householdRole)}</dt><dd>${roleLabel(locale, record.householdRole)}</dd>
 <dt>${t(locale, messages.registeredOn)}</dt><dd>${formatDate(locale, record.registeredOn)}</dd>
 </dl>
-<h2>${t(locale, messages.household)}</h2>
+<h2 id="household-heading">${t(locale, messages.household)}</h2>
 ${
   record.householdMembers.length === 0
     ? html`<p>${t(locale, messages.noMembers)}</p>`
-    : html`<table><caption>${t(locale, messages.household)}</caption>
+    : html`<table aria-labelledby="household-heading">
 <thead><tr><th scope="col">${t(locale, messages.nameKo)}</th><th scope="col">${t(locale, messages.nameRomanized)}</th><th scope="col">${t(locale, messages.birthDate)}</th><th scope="col">${t(locale, messages.relation)}</th></tr></thead>
 <tbody>${record.householdMembers.map(
         (m) => html`<tr><td lang="ko">${m.nameKo}</td><td lang="en">${m.nameRomanized}</td><td>${formatDate(locale, m.birthDate)}</td><td>${roleLabel(locale, m.relation ?? m.householdRole)}</td></tr>`,

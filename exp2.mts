@@ -1,0 +1,18 @@
+import { AuditLog } from './src/core/audit.ts';
+import { withTransaction } from './src/core/db.ts';
+import { benchDatabase } from './bench/support.ts';
+const db = await benchDatabase(8);
+const audit = new AuditLog(db.pool);
+const e = (n: number) => ({ actor: { id: `official-${n % 97}`, role: 'official', org: 'MOHW' }, action: 'exchange.product.read', purpose: 'child-allowance eligibility check', resource: `registry/residents/${n}/family.children`, subjectResidentId: n, outcome: 'allowed' as const, requestId: `bench-${n}`, details: null });
+let t = performance.now();
+for (let b = 0; b < 200; b++) await withTransaction(db.pool, (tx) => audit.appendMany(tx, Array.from({ length: 1000 }, (_, i) => e(b * 1000 + i))));
+console.log('append 200k', (performance.now() - t) / 1000);
+t = performance.now();
+await audit.sealPending();
+console.log('seal 200k', (performance.now() - t) / 1000);
+await db.pool.query('VACUUM ANALYZE audit.entries');
+t = performance.now();
+const r = await audit.verify({ parallelism: 2 });
+console.log('verify', r.ok, (performance.now() - t) / 1000);
+await db.close();
+process.exit(0);
