@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TestClient, type TestPlatform } from '../support/platform';
 
@@ -77,6 +79,23 @@ describe('bad input gets problem+json 4xx, never 5xx', () => {
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toContain('text/html');
     expect(response.body).toContain('ROUTE_NOT_FOUND');
+  });
+
+  it('oversize headers, over a real socket (Node parses them before Fastify)', async () => {
+    await platform.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = platform.app.server.address() as AddressInfo;
+    const response = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/health', headers: { 'x-padding': 'a'.repeat(64 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(response.status).toBe(431);
+    expect(response.type).toContain('application/problem+json');
+    expect(JSON.parse(response.body)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' });
   });
 
   it('a burst of generated garbage never produces a 5xx', async () => {
