@@ -3,8 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { createPool, startEmbeddedPostgres, type Pool } from '../src/core/db';
+import { createScratchDatabase, startEmbeddedPostgres, type Pool } from '../src/core/db';
 import { migrate } from '../src/core/migrate';
 
 export interface BenchDatabase {
@@ -13,8 +12,8 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
+/** A migrated scratch database on DATABASE_URL's server, or on an embedded one made for the run. */
 export async function benchDatabase(poolSize = 20): Promise<BenchDatabase> {
-  const name = `oncegov_bench_${Date.now()}`;
   let adminUrl = process.env.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   let dataDir: string | undefined;
@@ -24,23 +23,13 @@ export async function benchDatabase(poolSize = 20): Promise<BenchDatabase> {
     adminUrl = embedded.connectionString;
     stopEmbedded = embedded.stop;
   }
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), poolSize);
-  await migrate(pool);
+  const database = await createScratchDatabase(adminUrl, 'oncegov_bench', poolSize);
+  await migrate(database.pool);
   return {
-    pool,
-    url: url.toString(),
+    pool: database.pool,
+    url: database.url,
     close: async () => {
-      await pool.end();
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await database.drop();
       await stopEmbedded?.();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -2,23 +2,14 @@
 // migrations, demo data on first start, then the HTTP server. SIGINT/SIGTERM shut everything down
 // in order: stop accepting requests, finish sealing the audit log, close the database.
 import { buildPlatform } from './app';
-import { ConfigError, loadConfig, type Config } from './core/config';
+import { loadConfigOrExit } from './core/config';
 import { openDatabase } from './core/db';
 import { createLogger } from './core/logger';
 import { migrate } from './core/migrate';
 import { seedDemoData } from './demo';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const started = performance.now();
   const database = await openDatabase(config, { poolSize: 20, onLog: (line) => logger.debug({ postgres: line.trim() }) });

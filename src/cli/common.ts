@@ -1,18 +1,9 @@
 // Shared start-up for command-line tools: validated config and the configured database.
-import { ConfigError, loadConfig, type Config } from '../core/config';
+import { loadConfigOrExit, type Config } from '../core/config';
 import { openDatabase, type Database } from '../core/db';
 
 export async function withDatabase(work: (database: Database, config: Config) => Promise<number | void>): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const database = await openDatabase(config);
   let exitCode = 0;
   try {

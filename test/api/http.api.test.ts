@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, TestClient, type TestPlatform } from '../support/platform';
+import { assertionIn, startTestPlatform, TestClient, type TestPlatform } from '../support/platform';
 
 let platform: TestPlatform;
 let resident: TestClient;
@@ -157,24 +157,12 @@ describe('sign-in', () => {
 
   it('rejects a tampered assertion and audits the denial', async () => {
     const client = new TestClient(platform.app);
-    await client.request({ url: '/sign-in' });
-    const start = await client.request({ method: 'POST', url: '/sign-in/start', form: { _csrf: client.csrfToken!, authenticator: 'naver' } });
-    const url = new URL(start.headers.location as string, 'http://x');
-    const confirmed = await client.request({
-      method: 'POST',
-      url: url.pathname,
-      form: { _csrf: client.csrfToken!, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')!, person: 'resident:4' },
-    });
-    const assertion = /name="assertion" value="([^"]+)"/.exec(confirmed.body)![1]!;
+    const url = await client.beginSignIn('naver');
+    const assertion = assertionIn(await client.confirmIdentity(url, 'resident:4'));
     const [header, payload, signature] = assertion.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forged = Buffer.from(JSON.stringify({ ...claims, rrn: 'someone else' })).toString('base64url');
-    const response = await client.request({
-      method: 'POST',
-      url: '/sign-in/callback',
-      headers: { 'x-request-id': 'forged-sign-in-1' },
-      form: { state: url.searchParams.get('state')!, assertion: `${header}.${forged}.${signature}` },
-    });
+    const response = await client.finishSignIn(url, `${header}.${forged}.${signature}`, { 'x-request-id': 'forged-sign-in-1' });
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('AUTHENTICATION_FAILED');
     await platform.audit.flush();
@@ -185,49 +173,22 @@ describe('sign-in', () => {
 
   it('refuses a callback whose state belongs to another browser', async () => {
     const victim = new TestClient(platform.app);
-    await victim.request({ url: '/sign-in' });
-    const start = await victim.request({ method: 'POST', url: '/sign-in/start', form: { _csrf: victim.csrfToken!, authenticator: 'pass' } });
-    const url = new URL(start.headers.location as string, 'http://x');
-    const confirmed = await victim.request({
-      method: 'POST',
-      url: url.pathname,
-      form: { _csrf: victim.csrfToken!, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')!, person: 'resident:4' },
-    });
-    const assertion = /name="assertion" value="([^"]+)"/.exec(confirmed.body)![1]!;
+    const url = await victim.beginSignIn('pass');
+    const assertion = assertionIn(await victim.confirmIdentity(url, 'resident:4'));
     const attacker = new TestClient(platform.app);
-    const response = await attacker.request({ method: 'POST', url: '/sign-in/callback', form: { state: url.searchParams.get('state')!, assertion } });
-    expect(response.statusCode).toBe(401);
+    expect((await attacker.finishSignIn(url, assertion)).statusCode).toBe(401);
   });
 
   it('does not let a private certificate sign in government staff', async () => {
     const client = new TestClient(platform.app);
-    await client.request({ url: '/sign-in' });
-    const start = await client.request({ method: 'POST', url: '/sign-in/start', form: { _csrf: client.csrfToken!, authenticator: 'toss' } });
-    const url = new URL(start.headers.location as string, 'http://x');
-    const response = await client.request({
-      method: 'POST',
-      url: url.pathname,
-      form: { _csrf: client.csrfToken!, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')!, person: 'staff:MOIS-OPS-01' },
-    });
-    expect(response.statusCode).toBe(401);
+    const url = await client.beginSignIn('toss');
+    expect((await client.confirmIdentity(url, 'staff:MOIS-OPS-01')).statusCode).toBe(401);
   });
 
   it('never redirects off-site after sign-in', async () => {
     const client = new TestClient(platform.app);
-    await client.request({ url: '/sign-in' });
-    const start = await client.request({
-      method: 'POST',
-      url: '/sign-in/start',
-      form: { _csrf: client.csrfToken!, authenticator: 'kakao', returnTo: '//evil.example/steal' },
-    });
-    const url = new URL(start.headers.location as string, 'http://x');
-    const confirmed = await client.request({
-      method: 'POST',
-      url: url.pathname,
-      form: { _csrf: client.csrfToken!, state: url.searchParams.get('state')!, nonce: url.searchParams.get('nonce')!, person: 'resident:2' },
-    });
-    const assertion = /name="assertion" value="([^"]+)"/.exec(confirmed.body)![1]!;
-    const done = await client.request({ method: 'POST', url: '/sign-in/callback', form: { state: url.searchParams.get('state')!, assertion } });
+    const url = await client.beginSignIn('kakao', '//evil.example/steal');
+    const done = await client.finishSignIn(url, assertionIn(await client.confirmIdentity(url, 'resident:2')));
     expect(done.headers.location).toBe('/me');
   });
 

@@ -78,34 +78,41 @@ export class TestClient {
     return response;
   }
 
-  /** Signs in through the chooser and a simulated authenticator, as a person would. */
-  async signIn(person: { residentId: number } | { staffId: string }): Promise<LightMyRequestResponse> {
+  /** Chooses an authenticator on the sign-in page; returns the authenticator's authorize URL. */
+  async beginSignIn(authenticator: string, returnTo = '/me'): Promise<URL> {
     await this.request({ url: '/sign-in' });
-    const authenticator = 'residentId' in person ? 'kakao' : 'gpki';
-    const start = await this.request({
-      method: 'POST',
-      url: '/sign-in/start',
-      form: { _csrf: this.csrfToken!, authenticator, returnTo: '/me' },
-    });
-    const authorizeUrl = new URL(start.headers.location as string, 'http://localhost');
-    const providerPage = await this.request({ url: `${authorizeUrl.pathname}${authorizeUrl.search}` });
-    if (providerPage.statusCode !== 200) throw new Error(`authenticator page: ${providerPage.statusCode}`);
-    const confirmed = await this.request({
-      method: 'POST',
-      url: authorizeUrl.pathname,
-      form: {
-        _csrf: this.csrfToken!,
-        state: authorizeUrl.searchParams.get('state')!,
-        nonce: authorizeUrl.searchParams.get('nonce')!,
-        person: 'residentId' in person ? `resident:${person.residentId}` : `staff:${person.staffId}`,
-      },
-    });
-    const assertion = /name="assertion" value="([^"]+)"/.exec(confirmed.body)?.[1];
-    if (!assertion) throw new Error(`no assertion: ${confirmed.statusCode} ${confirmed.body.slice(0, 300)}`);
+    const start = await this.request({ method: 'POST', url: '/sign-in/start', form: { _csrf: this.csrfToken!, authenticator, returnTo } });
+    if (start.statusCode !== 303) throw new Error(`sign-in start: ${start.statusCode} ${start.body.slice(0, 300)}`);
+    return new URL(start.headers.location as string, 'http://localhost');
+  }
+
+  /** Confirms a demo person on the simulated authenticator's page (`resident:7`, `staff:BAI-AUD-01`). */
+  confirmIdentity(authorizeUrl: URL, person: string): Promise<LightMyRequestResponse> {
     return this.request({
       method: 'POST',
-      url: '/sign-in/callback',
-      form: { state: authorizeUrl.searchParams.get('state')!, assertion },
+      url: authorizeUrl.pathname,
+      form: { _csrf: this.csrfToken!, state: authorizeUrl.searchParams.get('state')!, nonce: authorizeUrl.searchParams.get('nonce')!, person },
     });
   }
+
+  /** Returns to OnceGov with the authenticator's signed assertion. */
+  finishSignIn(authorizeUrl: URL, assertion: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.request({ method: 'POST', url: '/sign-in/callback', headers, form: { state: authorizeUrl.searchParams.get('state')!, assertion } });
+  }
+
+  /** Signs in through the chooser and a simulated authenticator, as a person would. */
+  async signIn(person: { residentId: number } | { staffId: string }): Promise<LightMyRequestResponse> {
+    const authorizeUrl = await this.beginSignIn('residentId' in person ? 'kakao' : 'gpki');
+    const providerPage = await this.request({ url: `${authorizeUrl.pathname}${authorizeUrl.search}` });
+    if (providerPage.statusCode !== 200) throw new Error(`authenticator page: ${providerPage.statusCode}`);
+    const confirmed = await this.confirmIdentity(authorizeUrl, 'residentId' in person ? `resident:${person.residentId}` : `staff:${person.staffId}`);
+    return this.finishSignIn(authorizeUrl, assertionIn(confirmed));
+  }
+}
+
+/** The signed assertion in the authenticator's "continue" form. */
+export function assertionIn(response: LightMyRequestResponse): string {
+  const assertion = /name="assertion" value="([^"]+)"/.exec(response.body)?.[1];
+  if (!assertion) throw new Error(`no assertion: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  return assertion;
 }
