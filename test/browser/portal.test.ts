@@ -213,7 +213,7 @@ describe('a resident in a browser without JavaScript', () => {
     await context.close();
   });
 
-  it('saves contact details from the form on /me, and a bad phone number gets an error page, not a 500', async () => {
+  it('saves contact details from the form on /me; a bad phone number is shown next to the field, nothing saved', async () => {
     const context = await harness.newContext();
     const page = await context.newPage();
     await signInAsResident(page, (people) => people.at(-1));
@@ -238,10 +238,15 @@ describe('a resident in a browser without JavaScript', () => {
     ]);
     expect(response.status()).toBe(400);
     expect(response.headers()['content-type']).toContain('text/html');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('The request is not valid');
-    const main = (await page.locator('main').textContent()) ?? '';
-    expect(main).toContain('/body/phone');
-    expect(main).toContain('VALIDATION_FAILED');
+    expect(await page.title()).toMatch(/^Error: My information/);
+    expect(await page.getByRole('alert').textContent()).toContain('Enter a mobile number like 010-1234-5678');
+    // The summary links to the field, the field says what is wrong and keeps what was typed.
+    expect(await page.getByRole('alert').getByRole('link').getAttribute('href')).toBe('#phone');
+    const phone = page.getByLabel('Mobile phone');
+    expect(await phone.getAttribute('aria-invalid')).toBe('true');
+    expect(await phone.inputValue()).toBe('12345');
+    expect(await page.locator('#phone-error').textContent()).toContain('Enter a mobile number');
+    expect(await page.getByLabel('E-mail').inputValue()).toBe('resident@example.org');
     await expectAccessible(page, 'en');
 
     // Nothing was changed by the rejected form.

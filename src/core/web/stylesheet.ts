@@ -49,6 +49,12 @@ th { background: var(--surface); }
 .form .field { margin-bottom: 1rem; display: flex; flex-direction: column; gap: 0.25rem; max-width: 32rem; }
 .form label { font-weight: 600; }
 .form input, .form select { font: inherit; padding: 0.5rem; border: 1px solid var(--muted); border-radius: 4px; min-height: 44px; }
+.error-summary { border: 4px solid #c4001d; padding: 0.5rem 1rem; margin: 1rem 0; max-width: 40rem; }
+.error-summary h3 { margin: 0.25rem 0; }
+.error-summary a { color: #c4001d; font-weight: 600; }
+.field-error { border-left: 4px solid #c4001d; padding-left: 0.75rem; }
+.error-message { color: #c4001d; font-weight: 600; margin: 0; }
+.field-error input { border: 2px solid #c4001d; }
 .hint { color: var(--muted); font-size: 0.9375rem; margin: 0; }
 .operation { border-top: 1px solid #d6d9dd; }
 .operation h2 { font-size: 1.125rem; }

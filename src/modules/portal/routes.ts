@@ -1,6 +1,6 @@
 // The residents' portal pages: home and "My information". The portal owns no data; it composes
 // the registry and identity services' answers into pages.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, redirectToSignIn } from '../../core/auth';
@@ -8,6 +8,7 @@ import { defineMessages, formatDate, formatDateTime, t, type Locale } from '../.
 import { LocaleQuery } from '../../core/schemas';
 import { html } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
+import { Email, MobilePhone } from '../identity/schema';
 import type { IdentityService } from '../identity/service';
 import type { RegistryService } from '../registry/service';
 
@@ -54,6 +55,10 @@ const messages = defineMessages({
   phone: { ko: '휴대전화', en: 'Mobile phone' },
   phoneHint: { ko: '예: 010-1234-5678', en: 'For example 010-1234-5678' },
   save: { ko: '저장', en: 'Save' },
+  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
+  errorTitlePrefix: { ko: '오류:', en: 'Error:' },
+  emailInvalid: { ko: '이메일 주소를 예: name@example.kr 형식으로 입력하세요', en: 'Enter an e-mail address like name@example.kr' },
+  phoneInvalid: { ko: '휴대전화 번호를 예: 010-1234-5678 형식으로 입력하세요', en: 'Enter a mobile number like 010-1234-5678' },
   saved: { ko: '연락처를 저장했습니다.', en: 'Your contact details were saved.' },
   lastUpdated: { ko: '마지막 변경: {when}', en: 'Last changed: {when}' },
   synthetic: { ko: '이 정보는 시연용 합성 데이터입니다.', en: 'This is synthetic demo data.' },
@@ -65,6 +70,76 @@ function roleLabel(locale: Locale, role: string | null): string {
 }
 
 export function portalRoutes(deps: { registry: RegistryService; identity: IdentityService }) {
+  async function renderMyInformation(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: { saved?: boolean; values?: { email: string; phone: string }; invalid?: string[] },
+  ) {
+    const principal = request.principal;
+    if (!principal) return redirectToSignIn(request, reply);
+    const locale = request.locale;
+    if (principal.residentId === null) {
+      return renderPage(request, reply, {
+        title: t(locale, messages.meTitle),
+        body: html`<h1>${t(locale, messages.meTitle)}</h1><p>${t(locale, messages.staffSignedIn)}</p>`,
+      });
+    }
+    const record = await deps.registry.readResidentRecord({ principal, actor: actorOf(request), requestId: request.id }, principal.residentId);
+    const contact = await deps.identity.contactDetails(principal);
+    const values = form.values ?? { email: contact.email ?? '', phone: contact.phone ?? '' };
+    const invalid = new Set(form.invalid ?? []);
+    return renderPage(request, reply, {
+      status: invalid.size > 0 ? 400 : 200,
+      title: invalid.size > 0 ? `${t(locale, messages.errorTitlePrefix)} ${t(locale, messages.meTitle)}` : t(locale, messages.meTitle),
+      body: html`<h1>${t(locale, messages.meTitle)}</h1>
+<p>${t(locale, messages.meLead)}</p>
+<p class="notice">${t(locale, messages.synthetic)}</p>
+${form.saved ? html`<div class="success" role="status"><p>${t(locale, messages.saved)}</p></div>` : ''}
+<dl class="facts" id="resident-record">
+<dt>${t(locale, messages.nameKo)}</dt><dd lang="ko">${record.nameKo}</dd>
+<dt>${t(locale, messages.nameRomanized)}</dt><dd lang="en">${record.nameRomanized}</dd>
+<dt>${t(locale, messages.rrn)}</dt><dd>${record.rrnMasked}</dd>
+<dt>${t(locale, messages.birthDate)}</dt><dd>${formatDate(locale, record.birthDate)}</dd>
+<dt>${t(locale, messages.sex)}</dt><dd>${t(locale, messages[record.sex])}</dd>
+<dt>${t(locale, messages.address)}</dt><dd>${locale === 'ko' ? record.address.ko : record.address.en}</dd>
+<dt>${t(locale, messages.postalCode)}</dt><dd>${record.address.postalCode}</dd>
+<dt>${t(locale, messages.householdRole)}</dt><dd>${roleLabel(locale, record.householdRole)}</dd>
+<dt>${t(locale, messages.registeredOn)}</dt><dd>${formatDate(locale, record.registeredOn)}</dd>
+</dl>
+<h2 id="household-heading">${t(locale, messages.household)}</h2>
+${
+  record.householdMembers.length === 0
+    ? html`<p>${t(locale, messages.noMembers)}</p>`
+    : html`<table aria-labelledby="household-heading">
+<thead><tr><th scope="col">${t(locale, messages.nameKo)}</th><th scope="col">${t(locale, messages.nameRomanized)}</th><th scope="col">${t(locale, messages.birthDate)}</th><th scope="col">${t(locale, messages.relation)}</th></tr></thead>
+<tbody>${record.householdMembers.map(
+    (m) => html`<tr><td lang="ko">${m.nameKo}</td><td lang="en">${m.nameRomanized}</td><td>${formatDate(locale, m.birthDate)}</td><td>${roleLabel(locale, m.relation ?? m.householdRole)}</td></tr>`,
+      )}</tbody></table>`
+}
+<h2 id="contact-heading">${t(locale, messages.contactTitle)}</h2>
+<p>${t(locale, messages.contactLead)}</p>
+${
+  invalid.size > 0
+    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+<h3 id="error-summary-title">${t(locale, messages.errorSummary)}</h3>
+<ul>${[...invalid].map((name) => html`<li><a href="#${name}">${t(locale, name === 'email' ? messages.emailInvalid : messages.phoneInvalid)}</a></li>`)}</ul></div>`
+    : ''
+}
+<form method="post" action="/me/contact-details" class="form" aria-labelledby="contact-heading" novalidate>
+<input type="hidden" name="_csrf" value="${request.csrfToken}">
+<div class="field${invalid.has('email') ? ' field-error' : ''}"><label for="email">${t(locale, messages.email)}</label>
+${invalid.has('email') ? html`<p class="error-message" id="email-error">${t(locale, messages.emailInvalid)}</p>` : ''}
+<input id="email" name="email" type="email" autocomplete="email" value="${values.email}"${invalid.has('email') ? html` aria-invalid="true" aria-describedby="email-error"` : ''}></div>
+<div class="field${invalid.has('phone') ? ' field-error' : ''}"><label for="phone">${t(locale, messages.phone)}</label>
+<p class="hint" id="phone-hint">${t(locale, messages.phoneHint)}</p>
+${invalid.has('phone') ? html`<p class="error-message" id="phone-error">${t(locale, messages.phoneInvalid)}</p>` : ''}
+<input id="phone" name="phone" type="tel" autocomplete="tel" value="${values.phone}" aria-describedby="phone-hint${invalid.has('phone') ? ' phone-error' : ''}"${invalid.has('phone') ? html` aria-invalid="true"` : ''}></div>
+${contact.updatedAt ? html`<p class="hint">${t(locale, messages.lastUpdated, { when: formatDateTime(locale, new Date(contact.updatedAt)) })}</p>` : ''}
+<button type="submit" class="button">${t(locale, messages.save)}</button>
+</form>`,
+    });
+  }
+
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -92,79 +167,37 @@ ${
     app.get(
       '/me',
       { schema: { hide: true, querystring: Type.Object({ lang: LocaleQuery.properties.lang, saved: Type.Optional(Type.Literal('1')) }) } },
-      async (request, reply) => {
-        const principal = request.principal;
-        if (!principal) return redirectToSignIn(request, reply);
-        const locale = request.locale;
-        if (principal.residentId === null) {
-          return renderPage(request, reply, {
-            title: t(locale, messages.meTitle),
-            body: html`<h1>${t(locale, messages.meTitle)}</h1><p>${t(locale, messages.staffSignedIn)}</p>`,
-          });
-        }
-        const record = await deps.registry.readResidentRecord({ principal, actor: actorOf(request), requestId: request.id }, principal.residentId);
-        const contact = await deps.identity.contactDetails(principal);
-        return renderPage(request, reply, {
-          title: t(locale, messages.meTitle),
-          body: html`<h1>${t(locale, messages.meTitle)}</h1>
-<p>${t(locale, messages.meLead)}</p>
-<p class="notice">${t(locale, messages.synthetic)}</p>
-${request.query.saved ? html`<div class="success" role="status"><p>${t(locale, messages.saved)}</p></div>` : ''}
-<dl class="facts" id="resident-record">
-<dt>${t(locale, messages.nameKo)}</dt><dd lang="ko">${record.nameKo}</dd>
-<dt>${t(locale, messages.nameRomanized)}</dt><dd lang="en">${record.nameRomanized}</dd>
-<dt>${t(locale, messages.rrn)}</dt><dd>${record.rrnMasked}</dd>
-<dt>${t(locale, messages.birthDate)}</dt><dd>${formatDate(locale, record.birthDate)}</dd>
-<dt>${t(locale, messages.sex)}</dt><dd>${t(locale, messages[record.sex])}</dd>
-<dt>${t(locale, messages.address)}</dt><dd>${locale === 'ko' ? record.address.ko : record.address.en}</dd>
-<dt>${t(locale, messages.postalCode)}</dt><dd>${record.address.postalCode}</dd>
-<dt>${t(locale, messages.householdRole)}</dt><dd>${roleLabel(locale, record.householdRole)}</dd>
-<dt>${t(locale, messages.registeredOn)}</dt><dd>${formatDate(locale, record.registeredOn)}</dd>
-</dl>
-<h2 id="household-heading">${t(locale, messages.household)}</h2>
-${
-  record.householdMembers.length === 0
-    ? html`<p>${t(locale, messages.noMembers)}</p>`
-    : html`<table aria-labelledby="household-heading">
-<thead><tr><th scope="col">${t(locale, messages.nameKo)}</th><th scope="col">${t(locale, messages.nameRomanized)}</th><th scope="col">${t(locale, messages.birthDate)}</th><th scope="col">${t(locale, messages.relation)}</th></tr></thead>
-<tbody>${record.householdMembers.map(
-        (m) => html`<tr><td lang="ko">${m.nameKo}</td><td lang="en">${m.nameRomanized}</td><td>${formatDate(locale, m.birthDate)}</td><td>${roleLabel(locale, m.relation ?? m.householdRole)}</td></tr>`,
-      )}</tbody></table>`
-}
-<h2 id="contact-heading">${t(locale, messages.contactTitle)}</h2>
-<p>${t(locale, messages.contactLead)}</p>
-<form method="post" action="/me/contact-details" class="form" aria-labelledby="contact-heading">
-<input type="hidden" name="_csrf" value="${request.csrfToken}">
-<div class="field"><label for="email">${t(locale, messages.email)}</label>
-<input id="email" name="email" type="email" autocomplete="email" value="${contact.email ?? ''}"></div>
-<div class="field"><label for="phone">${t(locale, messages.phone)}</label>
-<p class="hint" id="phone-hint">${t(locale, messages.phoneHint)}</p>
-<input id="phone" name="phone" type="tel" autocomplete="tel" aria-describedby="phone-hint" value="${contact.phone ?? ''}"></div>
-${contact.updatedAt ? html`<p class="hint">${t(locale, messages.lastUpdated, { when: formatDateTime(locale, new Date(contact.updatedAt)) })}</p>` : ''}
-<button type="submit" class="button">${t(locale, messages.save)}</button>
-</form>`,
-        });
-      },
+      async (request, reply) => renderMyInformation(request, reply, { saved: request.query.saved === '1' }),
     );
 
     app.post(
       '/me/contact-details',
       {
+        // Invalid input re-renders the form with the problems next to the fields, not an error page.
+        attachValidation: true,
         schema: {
           hide: true,
           body: Type.Object({
             _csrf: Type.String({ maxLength: 100 }),
-            email: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'email', maxLength: 254 })])),
-            phone: Type.Optional(Type.Union([Type.Literal(''), Type.String({ pattern: '^01[016789]-?[0-9]{3,4}-?[0-9]{4}$' })])),
+            email: Type.Optional(Type.Union([Type.Literal(''), Email])),
+            phone: Type.Optional(Type.Union([Type.Literal(''), MobilePhone])),
           }),
         },
       },
       async (request, reply) => {
         const principal = request.principal;
         if (!principal) return redirectToSignIn(request, reply);
+        const body = (request.body ?? {}) as { email?: unknown; phone?: unknown };
+        const values = { email: typeof body.email === 'string' ? body.email : '', phone: typeof body.phone === 'string' ? body.phone : '' };
+        if (request.validationError) {
+          const invalid = new Set(
+            (request.validationError.validation ?? []).map((issue: { instancePath: string }) => issue.instancePath.split('/')[1]).filter(Boolean) as string[],
+          );
+          return renderMyInformation(request, reply, { values, invalid: ['email', 'phone'].filter((f) => invalid.has(f)) });
+        }
         await deps.identity.updateContactDetails(principal, actorOf(request), request.id, {
-          email: request.body.email || null,
-          phone: request.body.phone || null,
+          email: values.email || null,
+          phone: values.phone || null,
         });
         return reply.redirect('/me?saved=1', 303);
       },
