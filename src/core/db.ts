@@ -69,6 +69,13 @@ export async function startEmbeddedPostgres(options: {
   const initialised = existsSync(resolve(clusterDir, 'PG_VERSION'));
   await stopOrphanedServer(clusterDir);
 
+  // Postgres explains a failed start only in its log; keep the end of it for the error message.
+  const recentLog: string[] = [];
+  const log = (line: string) => {
+    recentLog.push(line.trim());
+    if (recentLog.length > 20) recentLog.shift();
+    options.onLog?.(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -78,11 +85,24 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: options.onLog ?? (() => undefined),
-    onError: (error) => options.onLog?.(String(error)),
+    onLog: log,
+    onError: (error) => log(String(error)),
   });
-  if (!initialised) await server.initialise();
-  await server.start();
+  const failed = (step: string) =>
+    new Error(`embedded Postgres could not ${step} (port ${options.port}, ${clusterDir}):\n${recentLog.filter(Boolean).join('\n')}`);
+  if (!initialised) await server.initialise().catch(() => Promise.reject(failed('initialise its cluster')));
+  for (let attempt = 1; ; attempt += 1) {
+    recentLog.length = 0;
+    try {
+      await server.start();
+      break;
+    } catch {
+      // Backends of a killed server can linger for a moment and hold its shared memory.
+      const lingering = recentLog.some((line) => line.includes('shared memory block is still in use'));
+      if (!lingering || attempt >= 10) throw failed('start');
+      await new Promise((done) => setTimeout(done, 500));
+    }
+  }
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
@@ -106,11 +126,21 @@ async function stopOrphanedServer(clusterDir: string): Promise<void> {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  // After a crash or reboot the pid may belong to another process by now: only a postgres
+  // serving this very cluster is stopped.
+  let commandLine = '';
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return;
+  }
+  if (!commandLine.includes('postgres') || !commandLine.includes(clusterDir)) return;
   // SIGINT is Postgres's "fast shutdown": it rolls back open transactions and checkpoints.
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
     await new Promise((done) => setTimeout(done, 100));
   }
+  if (isAlive(pid)) throw new Error(`a previous Postgres (pid ${pid}) still holds ${clusterDir} after 30 s; stop it and start again`);
 }
 
 function isAlive(pid: number): boolean {
