@@ -12,15 +12,13 @@
 // (2000, burst length before the kill), --kill group|node (group: Node and Postgres together;
 // node: Node alone, leaving an orphaned postmaster for the restart to stop), --keep (keep the
 // data directory).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { AuditLog, type VerificationReport } from '../src/core/audit';
 import { createPool, embeddedUrl } from '../src/core/db';
 import { argument, integerArgument } from '../src/cli/common';
+import { HttpClient, REQUEST_TIMEOUT_MS } from './lib/http-client';
+import { sleep } from './lib/processes';
+import { killAll, prepareServer, ServerProcess } from './lib/server-process';
 import { printResult } from './support';
 
 const rounds = integerArgument('rounds', 3, 1, 20);
@@ -35,247 +33,8 @@ if (killMode !== 'group' && killMode !== 'node') {
 const keep = process.argv.includes('--keep');
 const demoResidents = Math.max(200, sessions);
 const READY_TIMEOUT_MS = 90_000;
-const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_REQUESTS_PER_WORKER = 100_000;
 const ACTION = 'identity.contact-details.update';
-
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-// ---------------------------------------------------------------------------------------------
-// The server as a child process in its own process group.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) killTree(child, 'SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
-
-/** Every process below `rootPid` (Postgres backends call setsid, so they leave the group). */
-function descendants(rootPid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const queue = [rootPid];
-  while (queue.length && found.length < 10_000) {
-    for (const pid of children.get(queue.shift()!) ?? []) {
-      found.push(pid);
-      queue.push(pid);
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killTree(child: ChildProcess, signal: NodeJS.Signals): number[] {
-  const pid = child.pid!;
-  // Freeze the group first so nothing forks between listing the tree and killing it.
-  try {
-    process.kill(-pid, 'SIGSTOP');
-  } catch {
-    // already gone
-  }
-  const tree = descendants(pid);
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-  for (const p of tree) {
-    try {
-      process.kill(p, signal);
-    } catch {
-      // already gone
-    }
-  }
-  return tree;
-}
-
-class ServerProcess {
-  readonly child: ChildProcess;
-  private output = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: repoRoot,
-      detached: true,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    live.add(this.child);
-    const keepTail = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-16_000);
-    };
-    this.child.stdout!.on('data', keepTail);
-    this.child.stderr!.on('data', keepTail);
-    this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => {
-        live.delete(this.child);
-        resolve({ code, signal });
-      }),
-    );
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  async waitReady(base: string, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    let exited = false;
-    void this.exited.then(() => (exited = true));
-    while (performance.now() < deadline) {
-      if (exited) throw new Error(`server exited before it was ready:\n${this.output}`);
-      try {
-        const response = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
-        await response.arrayBuffer();
-        if (response.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`server not ready after ${timeoutMs} ms:\n${this.output}`);
-  }
-
-  /** SIGKILL: the whole group and every Postgres process, or Node alone. */
-  async crash(mode: 'group' | 'node'): Promise<void> {
-    const tree = mode === 'group' ? killTree(this.child, 'SIGKILL') : [];
-    if (mode === 'node') process.kill(this.pid, 'SIGKILL');
-    await this.exited;
-    const deadline = performance.now() + 15_000;
-    while (tree.some(alive) && performance.now() < deadline) await sleep(20);
-    if (tree.some(alive)) throw new Error(`processes still alive after SIGKILL: ${tree.filter(alive).join(', ')}`);
-  }
-
-  /** SIGTERM: the orderly shutdown; returns the exit code. */
-  async stop(timeoutMs = 30_000): Promise<number | null> {
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => killTree(this.child, 'SIGKILL'), timeoutMs);
-    const { code } = await this.exited;
-    clearTimeout(timer);
-    return code;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-// ---------------------------------------------------------------------------------------------
-// A browser without JavaScript: fetch with a cookie jar, redirects left to the caller.
-
-class HttpClient {
-  private readonly cookies = new Map<string, string>();
-
-  constructor(private readonly base: string) {}
-
-  get csrfToken(): string {
-    const token = this.cookies.get('og_csrf');
-    if (!token) throw new Error('no og_csrf cookie yet');
-    return token;
-  }
-
-  has(cookie: string): boolean {
-    return this.cookies.has(cookie);
-  }
-
-  async request(
-    path: string,
-    options: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
-    const url = new URL(path, this.base);
-    if (url.origin !== new URL(this.base).origin) throw new Error(`refusing to leave ${this.base}: ${url}`);
-    const headers: Record<string, string> = { ...options.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(options.form).toString();
-    } else if (options.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(options.json);
-    }
-    const response = await fetch(url, {
-      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired =
-        value === '' ||
-        attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a)) ||
-        attributes.some((a) => /^\s*expires\s*=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now());
-      if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  /** Chooser → simulated authenticator → assertion → callback, as in test/support/platform.ts. */
-  async signIn(residentId: number): Promise<void> {
-    await (await this.request('/sign-in')).arrayBuffer();
-    const start = await this.request('/sign-in/start', { form: { _csrf: this.csrfToken, authenticator: 'kakao', returnTo: '/me' } });
-    await start.arrayBuffer();
-    if (start.status !== 303) throw new Error(`sign-in start: ${start.status}`);
-    const authorizeUrl = new URL(start.headers.get('location')!, this.base);
-    const page = await this.request(`${authorizeUrl.pathname}${authorizeUrl.search}`);
-    await page.arrayBuffer();
-    if (page.status !== 200) throw new Error(`authenticator page: ${page.status}`);
-    const state = authorizeUrl.searchParams.get('state')!;
-    const confirmed = await this.request(authorizeUrl.pathname, {
-      form: { _csrf: this.csrfToken, state, nonce: authorizeUrl.searchParams.get('nonce')!, person: `resident:${residentId}` },
-    });
-    const html = await confirmed.text();
-    const assertion = /name="assertion" value="([^"]+)"/.exec(html)?.[1];
-    if (!assertion) throw new Error(`no assertion: ${confirmed.status} ${html.slice(0, 300)}`);
-    const callback = await this.request('/sign-in/callback', { form: { state, assertion } });
-    await callback.arrayBuffer();
-    if (callback.status !== 303 || !this.has('og_session')) throw new Error(`sign-in callback: ${callback.status}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // One burst of audited writes, cut short by the crash.
@@ -332,26 +91,13 @@ async function burstAndCrash(server: ServerProcess, clients: HttpClient[], round
 
 // ---------------------------------------------------------------------------------------------
 
-const dataDir = mkdtempSync(join(tmpdir(), 'oncegov-crash-'));
-chmodSync(dataDir, 0o755); // as root, the embedded Postgres runs as 'postgres' and must reach it
-const httpPort = await freePort();
-const pgPort = await freePort();
-const base = `http://127.0.0.1:${httpPort}`;
-const env = {
-  PORT: String(httpPort),
-  HOST: '127.0.0.1',
-  DATA_DIR: dataDir,
-  EMBEDDED_POSTGRES_PORT: String(pgPort),
-  DEMO_RESIDENTS: String(demoResidents),
-  LOG_LEVEL: 'warn',
-  COOKIE_SECURE: 'false',
-  NODE_ENV: 'development',
-};
-delete process.env.DATABASE_URL;
+const { dataDir, pgPort, base, env } = await prepareServer('crash', demoResidents);
 
 const allAcknowledged: string[] = [];
 const perRound: Array<Record<string, unknown>> = [];
-let totalLost = 0;
+const lostIds = new Set<string>();
+const duplicatedIds = new Set<string>();
+const acknowledgedPerRound: number[] = [];
 let chainOk = true;
 let lastChain: VerificationReport | undefined;
 let exitCode = 0;
@@ -362,7 +108,7 @@ const started = performance.now();
 try {
   let server = new ServerProcess(env);
   let t0 = performance.now();
-  await server.waitReady(base);
+  await server.waitReady(base, READY_TIMEOUT_MS);
   firstStartSeconds = (performance.now() - t0) / 1000;
 
   for (let round = 1; round <= rounds; round += 1) {
@@ -371,10 +117,11 @@ try {
 
     const burst = await burstAndCrash(server, clients, round);
     allAcknowledged.push(...burst.acknowledged);
+    acknowledgedPerRound.push(burst.acknowledged.length);
 
     t0 = performance.now();
     server = new ServerProcess(env);
-    await server.waitReady(base);
+    await server.waitReady(base, READY_TIMEOUT_MS);
     const restartSeconds = (performance.now() - t0) / 1000;
 
     const pool = createPool(embeddedUrl(pgPort, 'oncegov'), 4);
@@ -398,7 +145,8 @@ try {
       await audit.flush();
       const chain = await audit.verify();
       lastChain = chain;
-      totalLost += lost.length + duplicated.length;
+      for (const id of lost) lostIds.add(id);
+      for (const id of duplicated) duplicatedIds.add(id);
       if (!chain.ok) chainOk = false;
       perRound.push({
         round,
@@ -428,12 +176,12 @@ try {
   exitCode = 1;
   process.stderr.write(`crash bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 } finally {
-  for (const child of [...live]) killTree(child, 'SIGKILL');
+  killAll();
   if (keep) process.stderr.write(`data directory kept: ${dataDir}\n`);
   else rmSync(dataDir, { recursive: true, force: true });
 }
 
-const ok = exitCode === 0 && totalLost === 0 && chainOk && perRound.length === rounds;
+const ok = exitCode === 0 && lostIds.size === 0 && duplicatedIds.size === 0 && chainOk && perRound.length === rounds;
 printResult({
   benchmark: 'crash',
   ok,
@@ -443,10 +191,11 @@ printResult({
   sessions,
   afterMs,
   firstStartSeconds: Number(firstStartSeconds.toFixed(2)),
-  acknowledgedPerRound: perRound.map((r) => r.acknowledged),
+  acknowledgedPerRound,
   acknowledged: allAcknowledged.length,
-  found: allAcknowledged.length - totalLost,
-  lost: totalLost,
+  found: allAcknowledged.length - lostIds.size,
+  lost: lostIds.size,
+  duplicated: duplicatedIds.size,
   unacknowledgedButCommitted: perRound.reduce((sum, r) => sum + (r.unacknowledgedButCommitted as number), 0),
   chain: lastChain
     ? { ok: chainOk, checked: lastChain.checked, seals: lastChain.seals, unsealed: lastChain.unsealed, reason: lastChain.reason }
