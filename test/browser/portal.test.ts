@@ -168,6 +168,7 @@ describe('a resident in a browser without JavaScript', () => {
     await page.getByLabel('시연용 인물').selectOption({ label: person.label });
     await page.getByRole('button', { name: '본인 확인' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('본인 확인 완료');
+    await expectAccessible(page, 'ko');
     await page.getByRole('button', { name: 'OnceGov로 계속' }).click();
 
     const facts = await residentFacts(person.residentId);
