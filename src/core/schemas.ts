@@ -22,3 +22,25 @@ export const Localised = (description: string) =>
   Type.Object({ ko: Type.String(), en: Type.String() }, { description });
 
 export type { TSchema };
+
+const HTML_RESPONSE = { description: 'Server-rendered HTML page in Korean or English', content: { 'text/html': { schema: { type: 'string' } } } };
+const REDIRECT_RESPONSE = { description: 'See Other: the next page is in the Location header', type: 'null' };
+const HTML_ERROR_RESPONSE = {
+  description: 'Error: an HTML page for browsers (Accept: text/html), otherwise RFC 9457 problem+json',
+  content: { 'text/html': { schema: { type: 'string' } }, 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+};
+
+/**
+ * Schema parts for a server-rendered page or form: listed in the OpenAPI document under "pages"
+ * with its HTML (or redirect) response, like every API route.
+ */
+export function pageSchema(summary: string, options: { redirects?: boolean; errors?: number[] } = {}) {
+  return {
+    tags: ['pages'],
+    summary,
+    response: {
+      [options.redirects ? 303 : 200]: options.redirects ? REDIRECT_RESPONSE : HTML_RESPONSE,
+      ...Object.fromEntries((options.errors ?? []).map((status) => [status, HTML_ERROR_RESPONSE])),
+    },
+  };
+}

@@ -219,9 +219,14 @@ describe('operations', () => {
       expect.arrayContaining(['GET /api/v1/me/record', 'GET /api/v1/residents/{residentId}/record', 'PUT /api/v1/me/contact-details', 'GET /health', 'GET /ready']),
     );
     for (const { path, method, op } of operations) {
-      expect(op.responses?.['200'], `${method} ${path}`).toBeDefined();
+      const success = Object.keys(op.responses ?? {}).filter((status) => /^[23]\d\d$/.test(status));
+      expect(success, `${method} ${path}`).toHaveLength(1);
       expect(op.summary, `${method} ${path}`).toBeTruthy();
+      if (path.includes('{')) expect((op.parameters ?? []).some((p: { in: string }) => p.in === 'path'), `${method} ${path}`).toBe(true);
     }
+    // Pages are documented too, with their HTML responses.
+    expect(spec.paths['/me'].get.responses['200'].content['text/html']).toBeDefined();
+    expect(spec.paths['/sign-in/callback'].post.responses['303']).toBeDefined();
   });
 
   it('browsable docs list the API', async () => {

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf, cookieOptions, requirePrincipal, SESSION_COOKIE } from '../../core/auth';
 import { AppError } from '../../core/errors';
 import { defineMessages, t } from '../../core/i18n';
-import { LocaleQuery, problemResponses } from '../../core/schemas';
+import { LocaleQuery, pageSchema, problemResponses } from '../../core/schemas';
 import { html } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
 import type { RegistryService } from '../registry/service';
@@ -53,11 +53,10 @@ export function identityRoutes(deps: {
   const { identity, registry, authenticators } = deps;
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-    const page = { hide: true } as const;
 
     app.get(
       '/sign-in',
-      { schema: { ...page, querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 500 })), lang: LocaleQuery.properties.lang }) } },
+      { schema: { ...pageSchema('Sign-in: choose an authenticator'), querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 500 })), lang: LocaleQuery.properties.lang }) } },
       async (request, reply) => {
         const locale = request.locale;
         const returnTo = request.query.returnTo ?? '/me';
@@ -86,7 +85,7 @@ export function identityRoutes(deps: {
       '/sign-in/start',
       {
         schema: {
-          ...page,
+          ...pageSchema('Start signing in with the chosen authenticator (redirects to it)', { redirects: true, errors: [400, 403] }),
           body: Type.Object({
             authenticator: Type.String({ maxLength: 40 }),
             returnTo: Type.Optional(Type.String({ maxLength: 500 })),
@@ -111,7 +110,7 @@ export function identityRoutes(deps: {
 
     app.get(
       '/simulated-authenticators/:authenticator/authorize',
-      { schema: { ...page, params: AuthenticatorParam, querystring: AuthorizeQuery } },
+      { schema: { ...pageSchema('Simulated authenticator: choose a demo person (demo only)', { errors: [400, 404] }), params: AuthenticatorParam, querystring: AuthorizeQuery } },
       async (request, reply) => {
         const locale = request.locale;
         const authenticator = AUTHENTICATORS.find((a) => a.id === request.params.authenticator);
@@ -150,7 +149,7 @@ ${
       '/simulated-authenticators/:authenticator/authorize',
       {
         schema: {
-          ...page,
+          ...pageSchema('Simulated authenticator: confirm the person and hand back a signed assertion (demo only)', { errors: [400, 401, 403, 404] }),
           params: AuthenticatorParam,
           body: Type.Object({
             _csrf: Type.String({ maxLength: 100 }),
@@ -200,7 +199,7 @@ ${
         // Protected by the state bound to this browser's cookie instead of the CSRF token.
         config: { csrf: false },
         schema: {
-          ...page,
+          ...pageSchema('Finish signing in with the authenticator\'s signed assertion (audited)', { redirects: true, errors: [400, 401] }),
           body: Type.Object({
             state: Type.String({ minLength: 16, maxLength: 100 }),
             assertion: Type.String({ minLength: 20, maxLength: 4000 }),
@@ -222,7 +221,7 @@ ${
 
     app.post(
       '/sign-out',
-      { schema: { ...page, body: Type.Object({ _csrf: Type.String({ maxLength: 100 }) }) } },
+      { schema: { ...pageSchema('Sign out (audited)', { redirects: true, errors: [403] }), body: Type.Object({ _csrf: Type.String({ maxLength: 100 }) }) } },
       async (request, reply) => {
         const token = request.cookies[SESSION_COOKIE];
         if (token && request.principal) await identity.signOut(token, actorOf(request), request.id);

@@ -10,7 +10,7 @@ import type { Pool } from '../../core/db';
 import { AppError, codeFromProblemSlug, ERROR_CATALOGUE, problemTypeUri, type ErrorCode } from '../../core/errors';
 import { defineMessages, t } from '../../core/i18n';
 import { pendingMigrations } from '../../core/migrate';
-import { LocaleQuery, problemResponses } from '../../core/schemas';
+import { LocaleQuery, pageSchema, problemResponses } from '../../core/schemas';
 import { html } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
 import { STYLESHEET } from '../../core/web/stylesheet';
@@ -87,9 +87,14 @@ export function operationsRoutes(deps: { pool: Pool; audit: AuditLog }) {
       },
     );
 
-    app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => reply.type('application/json').send(fastify.swagger()));
+    fastify.get(
+      '/openapi.json',
+      { schema: { tags: ['operations'], summary: 'This OpenAPI 3.1 document', response: { 200: { description: 'OpenAPI 3.1 document', type: 'object', additionalProperties: true } } } },
+      // Sent as text: the document is built once by @fastify/swagger, not by the route serializer.
+      async (_request, reply) => reply.type('application/json').send(JSON.stringify(fastify.swagger())),
+    );
 
-    app.get('/docs', { schema: { hide: true, querystring: LocaleQuery } }, async (request, reply) => {
+    app.get('/docs', { schema: { ...pageSchema('Browsable API documentation'), querystring: LocaleQuery } }, async (request, reply) => {
       const locale = request.locale;
       const spec = fastify.swagger() as { info: { title: string; version: string }; paths: Record<string, Record<string, OpenApiOperation>> };
       const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
@@ -124,7 +129,7 @@ ${
 
     app.get(
       '/problems/:slug',
-      { schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 60 }) }), querystring: LocaleQuery } },
+      { schema: { ...pageSchema('What an error code means', { errors: [404] }), params: Type.Object({ slug: Type.String({ maxLength: 60 }) }), querystring: LocaleQuery } },
       async (request, reply) => {
         const code = codeFromProblemSlug(request.params.slug);
         if (!code) throw new AppError('NOT_FOUND', 'No such problem type.');
@@ -139,7 +144,10 @@ ${
       },
     );
 
-    app.get('/static/app.css', { schema: { hide: true } }, async (_request, reply) =>
+    app.get(
+      '/static/app.css',
+      { schema: { tags: ['pages'], summary: 'The stylesheet', response: { 200: { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } } } } },
+      async (_request, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(STYLESHEET),
     );
 

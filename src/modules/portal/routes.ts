@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, redirectToSignIn } from '../../core/auth';
 import { defineMessages, formatDate, formatDateTime, t, type Locale } from '../../core/i18n';
-import { LocaleQuery } from '../../core/schemas';
+import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
 import { Email, MobilePhone } from '../identity/schema';
@@ -143,7 +143,7 @@ ${contact.updatedAt ? html`<p class="hint">${t(locale, messages.lastUpdated, { w
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    app.get('/', { schema: { hide: true, querystring: LocaleQuery } }, async (request, reply) => {
+    app.get('/', { schema: { ...pageSchema('Home page'), querystring: LocaleQuery } }, async (request, reply) => {
       const locale = request.locale;
       const principal = request.principal;
       return renderPage(request, reply, {
@@ -166,7 +166,12 @@ ${
 
     app.get(
       '/me',
-      { schema: { hide: true, querystring: Type.Object({ lang: LocaleQuery.properties.lang, saved: Type.Optional(Type.Literal('1')) }) } },
+      {
+        schema: {
+          ...pageSchema('My information: the signed-in resident\'s record (audited) and contact details; signed-out visitors are sent to sign in', { errors: [403] }),
+          querystring: Type.Object({ lang: LocaleQuery.properties.lang, saved: Type.Optional(Type.Literal('1')) }),
+        },
+      },
       async (request, reply) => renderMyInformation(request, reply, { saved: request.query.saved === '1' }),
     );
 
@@ -176,7 +181,7 @@ ${
         // Invalid input re-renders the form with the problems next to the fields, not an error page.
         attachValidation: true,
         schema: {
-          hide: true,
+          ...pageSchema('Save contact details from the form (audited); invalid input re-renders the form with its errors', { redirects: true, errors: [400, 403] }),
           body: Type.Object({
             _csrf: Type.String({ maxLength: 100 }),
             email: Type.Optional(Type.Union([Type.Literal(''), Email])),
