@@ -131,11 +131,16 @@ describe('CSRF protection', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ email: 'resident3@example.kr', phone: '010-1234-5678' });
-    const read = await resident.request({ url: '/api/v1/me/contact-details' });
+    const read = await resident.request({ url: '/api/v1/me/contact-details', headers: { 'x-request-id': 'contact-read-1' } });
     expect(read.json().email).toBe('resident3@example.kr');
     await platform.audit.flush();
-    const entries = await platform.database.pool.query("SELECT * FROM audit.entries WHERE request_id = 'contact-update-1'");
-    expect(entries.rows[0]).toMatchObject({ action: 'identity.contact-details.update', outcome: 'allowed', subject_resident_id: 3 });
+    const entries = await platform.database.pool.query(
+      "SELECT action, outcome, subject_resident_id FROM audit.entries WHERE request_id IN ('contact-update-1', 'contact-read-1') ORDER BY id",
+    );
+    expect(entries.rows).toEqual([
+      { action: 'identity.contact-details.update', outcome: 'allowed', subject_resident_id: 3 },
+      { action: 'identity.contact-details.read', outcome: 'allowed', subject_resident_id: 3 },
+    ]);
   });
 });
 

@@ -246,11 +246,11 @@ ${
       {
         schema: {
           tags: ['identity'],
-          summary: 'The signed-in person\'s contact details',
+          summary: 'The signed-in person\'s contact details (audited)',
           response: { 200: ContactDetailsSchema, ...problemResponses(401) },
         },
       },
-      async (request) => identity.contactDetails(requirePrincipal(request)),
+      async (request) => identity.contactDetails(requirePrincipal(request), actorOf(request), request.id),
     );
 
     app.put(

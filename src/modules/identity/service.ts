@@ -220,13 +220,25 @@ export class IdentityService implements SessionStore {
     });
   }
 
-  async contactDetails(principal: Principal): Promise<ContactDetails> {
-    const result = await this.pool.query<{ email: string | null; phone: string | null; updated_at: Date }>(
-      'SELECT email, phone, updated_at FROM identity.contact_details WHERE account_id = $1',
-      [principal.accountId],
-    );
-    const row = result.rows[0];
-    return { email: row?.email ?? null, phone: row?.phone ?? null, updatedAt: row ? row.updated_at.toISOString() : null };
+  /** The signed-in person's contact details; the read is audited like any read of personal data. */
+  async contactDetails(principal: Principal, actor: AuditActor, requestId: string): Promise<ContactDetails> {
+    return withTransaction(this.pool, async (tx) => {
+      const result = await tx.query<{ email: string | null; phone: string | null; updated_at: Date }>(
+        'SELECT email, phone, updated_at FROM identity.contact_details WHERE account_id = $1',
+        [principal.accountId],
+      );
+      await this.audit.append(tx, {
+        actor,
+        action: 'identity.contact-details.read',
+        purpose: 'self-service: view own contact details',
+        resource: `identity/accounts/${principal.accountId}/contact-details`,
+        subjectResidentId: principal.residentId,
+        outcome: 'allowed',
+        requestId,
+      });
+      const row = result.rows[0];
+      return { email: row?.email ?? null, phone: row?.phone ?? null, updatedAt: row ? row.updated_at.toISOString() : null };
+    });
   }
 
   /** Changes the signed-in person's contact details; the change and its audit entry commit together. */

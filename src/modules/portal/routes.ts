@@ -85,7 +85,7 @@ export function portalRoutes(deps: { registry: RegistryService; identity: Identi
       });
     }
     const record = await deps.registry.readResidentRecord({ principal, actor: actorOf(request), requestId: request.id }, principal.residentId);
-    const contact = await deps.identity.contactDetails(principal);
+    const contact = await deps.identity.contactDetails(principal, actorOf(request), request.id);
     const values = form.values ?? { email: contact.email ?? '', phone: contact.phone ?? '' };
     const invalid = new Set(form.invalid ?? []);
     return renderPage(request, reply, {
