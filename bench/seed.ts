@@ -13,7 +13,8 @@ try {
   const counts = await db.pool.query(
     `SELECT (SELECT count(*) FROM registry.residents)::int AS residents, (SELECT count(*) FROM registry.households)::int AS households,
             (SELECT count(*) FROM registry.family_relations)::int AS relations, (SELECT count(*) FROM registry.incomes)::int AS incomes,
-            (SELECT count(*) FROM registry.disabilities)::int AS disabilities, (SELECT count(*) FROM registry.businesses)::int AS businesses`,
+            (SELECT count(*) FROM registry.disabilities)::int AS disabilities, (SELECT count(*) FROM registry.businesses)::int AS businesses,
+            (SELECT count(*) FROM registry.vehicles)::int AS vehicles`,
   );
   printResult({
     benchmark: 'seed',

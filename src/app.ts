@@ -13,6 +13,11 @@ import type { Pool } from './core/db';
 import { problemSchema } from './core/errors';
 import { EventBus } from './core/events';
 import { registerHttpConventions } from './core/http';
+import { agreementsConsole } from './modules/agreements/console';
+import { agreementsRoutes } from './modules/agreements/routes';
+import { AgreementsService } from './modules/agreements/service';
+import { directoryRoutes } from './modules/directory/routes';
+import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
 import { IdentityService } from './modules/identity/service';
@@ -57,6 +62,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const audit = new AuditLog(pool, { onError: (error) => logger.error({ err: error }, 'audit sealer failed') });
   const events = new EventBus(pool, { onError: (error) => logger.error({ err: error }, 'event dispatch failed') });
   const registry = new RegistryService(pool, audit);
+  const directory = new DirectoryService(pool);
+  const agreements = new AgreementsService(pool, audit, directory, { events });
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
 
@@ -90,6 +97,9 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(portalRoutes({ registry, identity }));
   await app.register(identityRoutes({ identity, registry, authenticators, cookieSecure: config.cookieSecure, sessionTtlMinutes: config.sessionTtlMinutes }));
   await app.register(registryRoutes(registry));
+  await app.register(directoryRoutes(directory));
+  await app.register(agreementsRoutes(agreements));
+  await app.register(agreementsConsole(agreements));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

@@ -15,6 +15,8 @@ export const ERROR_CATALOGUE = {
   FORBIDDEN: { status: 403, title: { en: 'You are not allowed to do this', ko: '이 작업을 할 권한이 없습니다' } },
   NOT_FOUND: { status: 404, title: { en: 'Not found', ko: '찾을 수 없습니다' } },
   ROUTE_NOT_FOUND: { status: 404, title: { en: 'There is no such page or API route', ko: '해당 페이지나 API 경로가 없습니다' } },
+  UNKNOWN_SUBSYSTEM: { status: 404, title: { en: 'There is no such subsystem in the directory', ko: '디렉터리에 등록되지 않은 하위시스템입니다' } },
+  UNKNOWN_SERVICE: { status: 404, title: { en: 'The subsystem provides no such service', ko: '해당 하위시스템이 제공하지 않는 서비스입니다' } },
   METHOD_NOT_ALLOWED: { status: 405, title: { en: 'This method is not allowed here', ko: '허용되지 않는 메서드입니다' } },
   NOT_ACCEPTABLE: { status: 406, title: { en: 'No acceptable representation', ko: '요청한 형식으로 응답할 수 없습니다' } },
   CONFLICT: { status: 409, title: { en: 'The request conflicts with the current state', ko: '현재 상태와 충돌하는 요청입니다' } },

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertionIn, startTestPlatform, TestClient, type TestPlatform } from '../support/platform';
+import { expectProblem } from '../support/problems';
 
 let platform: TestPlatform;
 let resident: TestClient;
@@ -14,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.close();
 });
-
-function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, code: string) {
-  expect(response.statusCode).toBe(status);
-  expect(String(response.headers['content-type'])).toContain('application/problem+json');
-  const problem = response.json();
-  expect(problem).toMatchObject({ status, code, type: `/problems/${code.toLowerCase().replaceAll('_', '-')}` });
-  expect(typeof problem.title).toBe('string');
-  expect(JSON.stringify(problem)).not.toMatch(/at .*\.(ts|js):\d+/);
-  return problem;
-}
 
 describe('bad input gets problem+json 4xx, never 5xx', () => {
   const put = (payload: string | Buffer, headers: Record<string, string> = {}) =>

@@ -17,6 +17,8 @@ const messages = defineMessages({
   languageNav: { ko: '언어 선택', en: 'Language' },
   home: { ko: '홈', en: 'Home' },
   myInformation: { ko: '나의 정보', en: 'My information' },
+  console: { ko: '업무 콘솔', en: 'Console' },
+  directory: { ko: '정보공동이용 목록', en: 'Data sharing directory' },
   signIn: { ko: '로그인', en: 'Sign in' },
   signOut: { ko: '로그아웃', en: 'Sign out' },
   signedInAs: { ko: '{name} 님', en: 'Signed in as {name}' },
@@ -67,6 +69,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, page: P
     <ul class="container">
       <li><a href="/">${t(locale, messages.home)}</a></li>
       ${principal?.role === 'resident' ? html`<li><a href="/me">${t(locale, messages.myInformation)}</a></li>` : ''}
+      ${principal && principal.role !== 'resident' ? html`<li><a href="/console/agreements">${t(locale, messages.console)}</a></li>` : ''}
+      <li><a href="/directory">${t(locale, messages.directory)}</a></li>
       <li><a href="/docs">${t(locale, messages.apiDocs)}</a></li>
       ${
         principal

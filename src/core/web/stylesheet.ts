@@ -55,6 +55,7 @@ th { background: var(--surface); }
 .field-error { border-left: 4px solid #c4001d; padding-left: 0.75rem; }
 .error-message { color: #c4001d; font-weight: 600; margin: 0; }
 .field-error input { border: 2px solid #c4001d; }
+.form input[type=checkbox], .form input[type=radio] { min-height: 0; width: 1.25rem; height: 1.25rem; padding: 0; margin: 0 0.5rem 0 0; vertical-align: middle; }
 .hint { color: var(--muted); font-size: 0.9375rem; margin: 0; }
 .operation { border-top: 1px solid #d6d9dd; }
 .operation h2 { font-size: 1.125rem; }

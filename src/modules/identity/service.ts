@@ -19,10 +19,15 @@ export interface StaffAccount {
   name: { ko: string; en: string };
 }
 
-/** Demo government staff, one per role (synthetic people). */
+/** Demo government staff: officials of the agencies in the exchange, the operator, an auditor (synthetic people). */
 export const DEMO_STAFF: readonly StaffAccount[] = [
   { staffId: 'MOHW-0001', role: 'official', agencyCode: 'MOHW', name: { ko: '복지부 담당관 한지민', en: 'Han Jimin, Ministry of Health and Welfare' } },
   { staffId: 'NTS-0001', role: 'official', agencyCode: 'NTS', name: { ko: '국세청 조사관 오세훈', en: 'Oh Sehun, National Tax Service' } },
+  // Officials of the other agencies in the exchange directory: data holders decide on access agreements.
+  { staffId: 'MOIS-0001', role: 'official', agencyCode: 'MOIS', name: { ko: '행안부 주무관 김도윤', en: 'Kim Doyun, Ministry of the Interior and Safety' } },
+  { staffId: 'SCOURT-0001', role: 'official', agencyCode: 'SCOURT', name: { ko: '법원행정처 사무관 이수아', en: 'Lee Sua, National Court Administration' } },
+  { staffId: 'MOLIT-0001', role: 'official', agencyCode: 'MOLIT', name: { ko: '국토부 주무관 박준서', en: 'Park Junseo, Ministry of Land, Infrastructure and Transport' } },
+  { staffId: 'MOEL-0001', role: 'official', agencyCode: 'MOEL', name: { ko: '고용부 주무관 최하은', en: 'Choi Haeun, Ministry of Employment and Labor' } },
   { staffId: 'MOIS-OPS-01', role: 'operator', agencyCode: 'MOIS', name: { ko: '플랫폼 운영자 서유진', en: 'Seo Yujin, platform operator' } },
   { staffId: 'BAI-AUD-01', role: 'auditor', agencyCode: 'BAI', name: { ko: '감사원 감사관 문태호', en: 'Moon Taeho, Board of Audit and Inspection' } },
 ];

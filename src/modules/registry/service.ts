@@ -1,11 +1,14 @@
 // The registry module owns the base registries (resident register, family relations, incomes,
-// disabilities, businesses; seeded from the synthetic population). Other modules read them only
-// through this service. Every read of a person's record is audited in the same transaction.
-import type { Pool } from '../../core/db';
+// disabilities, businesses, vehicles; seeded from the synthetic population) and publishes them
+// as data products (data-products.ts) for the once-only exchange. Other modules read them only
+// through this service. Every read of a person's record is audited in the same transaction: here
+// for residents' own reads, by the exchange (in the transaction it passes in) for data products.
+import type { Pool, Queryable } from '../../core/db';
 import { withTransaction } from '../../core/db';
 import type { AuditActor, AuditLog } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import { AppError } from '../../core/errors';
+import { readDataProductRecord } from './data-products';
 import { maskRrn } from './population/identifiers';
 import * as repository from './repository';
 import { seedPopulation } from './population/loader';
@@ -78,6 +81,16 @@ export class RegistryService {
     return record;
   }
 
+  /**
+   * Every field of a data product (data-products.ts) for one subject, or null when the subject
+   * does not exist. For the once-only exchange only: it is neither audited nor minimised here;
+   * the exchange checks the agreement, audits and minimises in the transaction it passes as `db`.
+   * An unknown product id throws AppError UNKNOWN_SERVICE (404).
+   */
+  readDataProduct(db: Queryable, productId: string, subjectId: number | string): Promise<Record<string, unknown> | null> {
+    return readDataProductRecord(db, productId, subjectId);
+  }
+
   async findResidentIdByRrn(rrn: string): Promise<number | undefined> {
     return repository.findResidentIdByRrn(this.pool, rrn);
   }
@@ -128,14 +141,6 @@ function toRecord(row: repository.ResidentRow, members: repository.HouseholdMemb
     },
     householdRole: row.household_role,
     registeredOn: row.registered_on,
-    householdMembers: members.map((m) => ({
-      residentId: m.id,
-      nameKo: m.name_ko,
-      nameRomanized: m.name_romanized,
-      birthDate: m.birth_date,
-      sex: m.sex,
-      householdRole: m.household_role,
-      relation: m.relation,
-    })),
+    householdMembers: members.map(repository.toHouseholdMember),
   };
 }

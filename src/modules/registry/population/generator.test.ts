@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
+  ADULT_AGE,
   ageOn,
   daysFromIso,
   DEFAULT_AS_OF,
   DISABILITY_CATEGORIES,
+  FUELS,
   generatePopulation,
   generatePopulationAll,
   KSIC_SECTIONS,
   type PopulationChunk,
 } from './generator';
-import { isSyntheticBrn, isSyntheticRrn, rrnBirthDate } from './identifiers';
+import { isPassengerPlate, isSyntheticBrn, isSyntheticRrn, rrnBirthDate } from './identifiers';
 import { romanizeHangul } from './names';
 import { districtByCode, provinceByCode, PROVINCES } from './regions';
 
@@ -50,6 +52,13 @@ describe('determinism', () => {
     }
     expect(chunks.length).toBeGreaterThan(15);
     expect(seen.size).toBe(20_000);
+  });
+
+  it('gives the same vehicles for the same seed whatever the chunk size, and others for another seed', () => {
+    const vehicles = (chunk: PopulationChunk) => createHash('sha256').update(JSON.stringify(chunk.vehicles)).digest('hex');
+    expect(population.vehicles.length).toBeGreaterThan(1_000);
+    expect(vehicles(generatePopulationAll({ seed: SEED, residents: 20_000, chunkSize: 333 }))).toBe(vehicles(population));
+    expect(vehicles(generatePopulationAll({ seed: SEED + 1, residents: 20_000 }))).not.toBe(vehicles(population));
   });
 
   it('produces exactly the number of residents asked for', () => {
@@ -227,5 +236,38 @@ describe('incomes, disabilities and businesses', () => {
       if (b.closedOn) expect(b.closedOn >= b.openedOn).toBe(true);
       expect(b.openedOn <= DEFAULT_AS_OF).toBe(true);
     }
+  });
+});
+
+describe('vehicles', () => {
+  it('belong to about 40% of adults, numbered 1..N, with unique plates in the right format', () => {
+    const adults = population.residents.filter((r) => ageOf(r.birthDate) >= ADULT_AGE).length;
+    const owners = new Set(population.vehicles.map((v) => v.ownerResidentId));
+    expect(owners.size / adults).toBeGreaterThan(0.35);
+    expect(owners.size / adults).toBeLessThan(0.45);
+    expect(population.vehicles.length).toBeGreaterThan(owners.size); // some own two
+    expect(population.vehicles.map((v) => v.id)).toEqual(Array.from({ length: population.vehicles.length }, (_, i) => i + 1));
+    expect(new Set(population.vehicles.map((v) => v.plateNumber)).size).toBe(population.vehicles.length);
+    const problems: string[] = [];
+    for (const v of population.vehicles) {
+      const owner = residentById.get(v.ownerResidentId);
+      if (!owner || ageOf(owner.birthDate) < ADULT_AGE) problems.push(`${v.id} owner`);
+      if (!isPassengerPlate(v.plateNumber)) problems.push(`${v.id} plate ${v.plateNumber}`);
+      // Three-digit type numbers are issued since 1 September 2019.
+      if ((v.firstRegisteredOn >= '2019-09-01') !== /^\d{3}/.test(v.plateNumber)) problems.push(`${v.id} plate format`);
+      if (v.firstRegisteredOn > DEFAULT_AS_OF || v.firstRegisteredOn < '2001-01-01') problems.push(`${v.id} date`);
+      if (!provinceByCode(v.regionCode)) problems.push(`${v.id} region`);
+      if (!(FUELS as readonly string[]).includes(v.fuel)) problems.push(`${v.id} fuel`);
+      if ((v.fuel === 'electric' || v.fuel === 'hydrogen') && v.firstRegisteredOn < '2018-01-01') problems.push(`${v.id} too early for ${v.fuel}`);
+      if (!/^[A-Z][a-z]+ [\w. ]+$/.test(v.model)) problems.push(`${v.id} model ${v.model}`);
+    }
+    expect(problems).toEqual([]);
+    expect(new Set(population.vehicles.map((v) => v.fuel))).toEqual(new Set(FUELS));
+  });
+
+  it('are mostly registered in the owner\'s home province', () => {
+    const householdById = new Map(population.households.map((h) => [h.id, h]));
+    const home = population.vehicles.filter((v) => householdById.get(residentById.get(v.ownerResidentId)!.householdId)!.regionCode === v.regionCode);
+    expect(home.length / population.vehicles.length).toBeGreaterThan(0.9);
   });
 });

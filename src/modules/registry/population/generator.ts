@@ -1,8 +1,8 @@
 // The synthetic population of Korea: households, residents, family relations, incomes,
-// disabilities and businesses, generated deterministically from a seed. Nothing here describes a
-// real person; the distributions are only shaped after published Korean statistics so that the
-// services built on top see realistic cases (single elderly people, newborns, adult children
-// living with their parents, self-employed owners, …).
+// disabilities, businesses and vehicles, generated deterministically from a seed. Nothing here
+// describes a real person; the distributions are only shaped after published Korean statistics so
+// that the services built on top see realistic cases (single elderly people, newborns, adult
+// children living with their parents, self-employed owners, car owners, …).
 //
 // Determinism: every value comes from seeded generators consumed household by household in one
 // fixed order, so the output depends only on (seed, residents, asOf) — never on the chunk size,
@@ -11,7 +11,7 @@
 // Family relations read "relative_id is resident_id's <relation>": a parent P with child C gives
 // (P, C, 'child') and (C, P, 'parent'); spouses S and T give (S, T, 'spouse') and (T, S, 'spouse').
 // Every relation is stored in both directions.
-import { RrnIssuer, syntheticBrn, type Sex } from './identifiers';
+import { RrnIssuer, syntheticBrn, syntheticPlate, type PlateFormat, type Sex } from './identifiers';
 import { pickGivenName, pickSurname, romanizeHangul, capitalize, romanizeName, type Surname } from './names';
 import { Random, WeightedTable } from './random';
 import {
@@ -87,6 +87,22 @@ export interface BusinessRecord {
   closedOn: string | null;
 }
 
+export const FUELS = ['gasoline', 'diesel', 'lpg', 'hybrid', 'electric', 'hydrogen'] as const;
+export type Fuel = (typeof FUELS)[number];
+
+export interface VehicleRecord {
+  id: number;
+  /** Synthetic plate in the national format, e.g. 12가3456 (123가4567 since September 2019). */
+  plateNumber: string;
+  ownerResidentId: number;
+  /** An invented model name (no real manufacturer's), e.g. "Gaon 1.6 HEV". */
+  model: string;
+  fuel: Fuel;
+  firstRegisteredOn: string;
+  /** Province (시·도) where the vehicle is registered. */
+  regionCode: string;
+}
+
 export interface PopulationChunk {
   households: HouseholdRecord[];
   residents: ResidentRecord[];
@@ -94,6 +110,7 @@ export interface PopulationChunk {
   incomes: IncomeRecord[];
   disabilities: DisabilityRecord[];
   businesses: BusinessRecord[];
+  vehicles: VehicleRecord[];
 }
 
 export interface PopulationOptions {
@@ -321,6 +338,28 @@ const FAMOUS_ROADS: Readonly<Record<string, ReadonlyArray<readonly [string, stri
 
 const PROVINCE_TABLE = new WeightedTable<Province>(PROVINCES.map((p) => [p, p.weight] as const));
 
+// Vehicles: about 40% of adults own at least one car (an assumption for the demo, shaped by age:
+// fewest among the youngest and oldest adults); the fuel mix follows the year of first
+// registration, roughly as Korea moved from diesel to hybrids and electric cars. Model names are
+// invented words, never a real manufacturer's.
+export const ADULT_AGE = 19;
+const NEW_PLATE_FORMAT_FROM = daysFromCivil(2019, 9, 1);
+const FUEL_BY_ERA: ReadonlyArray<readonly [beforeYear: number, table: WeightedTable<Fuel>]> = [
+  [2010, new WeightedTable<Fuel>([['gasoline', 55], ['diesel', 30], ['lpg', 15]])],
+  [2018, new WeightedTable<Fuel>([['gasoline', 45], ['diesel', 40], ['lpg', 8], ['hybrid', 7]])],
+  [2022, new WeightedTable<Fuel>([['gasoline', 50], ['diesel', 25], ['lpg', 6], ['hybrid', 13], ['electric', 5], ['hydrogen', 1]])],
+  [Infinity, new WeightedTable<Fuel>([['gasoline', 48], ['diesel', 8], ['lpg', 5], ['hybrid', 25], ['electric', 13], ['hydrogen', 1]])],
+];
+const MODEL_NAMES = ['Nuri', 'Gaon', 'Haneul', 'Baram', 'Byeol', 'Dasol', 'Mirae', 'Sora', 'Areum', 'Ieum', 'Saebit', 'Hanbit'] as const;
+const MODEL_VARIANTS: Readonly<Record<Fuel, readonly string[]>> = {
+  gasoline: ['1.6', '1.6T', '2.0', '2.5T', '3.5'],
+  diesel: ['1.6D', '2.0D', '2.2D'],
+  lpg: ['2.0 LPi', '3.0 LPi'],
+  hybrid: ['1.6 HEV', '2.0 HEV'],
+  electric: ['EV', 'EV Long Range'],
+  hydrogen: ['FCEV'],
+};
+
 // ---------------------------------------------------------------------------------------------
 
 interface MemberPlan {
@@ -338,7 +377,7 @@ interface HouseholdPlan {
 }
 
 function emptyChunk(): PopulationChunk {
-  return { households: [], residents: [], relations: [], incomes: [], disabilities: [], businesses: [] };
+  return { households: [], residents: [], relations: [], incomes: [], disabilities: [], businesses: [], vehicles: [] };
 }
 
 class PopulationBuilder {
@@ -348,14 +387,18 @@ class PopulationBuilder {
   private readonly naming: Random;
   private readonly places: Random;
   private readonly economy: Random;
+  private readonly vehicleStream: Random;
   private readonly rrns = new RrnIssuer();
   private readonly brnSalt: number;
+  private readonly plateSalts: Record<PlateFormat, number>;
   private readonly asOf: number;
   private readonly earliestBirth: number;
   private readonly birthWindow: Array<readonly [number, number]> = [];
   private nextResident = 1;
   private nextHousehold = 1;
   private nextBusiness = 1;
+  private nextVehicle = 1;
+  private readonly platesIssued: Record<PlateFormat, number> = { twoDigit: 0, threeDigit: 0 };
 
   constructor(seed: number, asOf: string) {
     const root = new Random(seed);
@@ -364,6 +407,9 @@ class PopulationBuilder {
     this.places = root.fork(3);
     this.economy = root.fork(4);
     this.brnSalt = root.nextUint32();
+    // Drawn after everything older, so adding vehicles changed nothing else for a given seed.
+    this.vehicleStream = root.fork(5);
+    this.plateSalts = { twoDigit: root.nextUint32(), threeDigit: root.nextUint32() };
     this.asOf = daysFromIso(asOf);
     this.earliestBirth = shiftYears(this.asOf, -101) + 1;
     for (let age = 0; age <= 100; age++) {
@@ -612,12 +658,15 @@ class PopulationBuilder {
       out.relations.push({ residentId: ids[parent] as number, relativeId: ids[child] as number, relation: 'child' });
       out.relations.push({ residentId: ids[child] as number, relativeId: ids[parent] as number, relation: 'parent' });
     }
-    for (let i = 0; i < size; i++) this.economics(out, ids[i] as number, plan.members[i] as MemberPlan, district);
+    for (let i = 0; i < size; i++) {
+      const ownsBusiness = this.economics(out, ids[i] as number, plan.members[i] as MemberPlan, district);
+      this.vehicles(out, ids[i] as number, plan.members[i] as MemberPlan, province.code, ownsBusiness);
+    }
     return size;
   }
 
-  /** Business, incomes and disability for one resident, all from the economy stream. */
-  private economics(out: PopulationChunk, residentId: number, m: MemberPlan, home: District): void {
+  /** Business, incomes and disability for one resident, all from the economy stream; true for a business owner. */
+  private economics(out: PopulationChunk, residentId: number, m: MemberPlan, home: District): boolean {
     const e = this.economy;
     const age = ageOn(m.birth, this.asOf);
 
@@ -681,6 +730,34 @@ class PopulationBuilder {
     }
 
     if (business) out.businesses.push(business);
+    return business !== null;
+  }
+
+  /** The cars of one adult (none for most), all from the vehicle stream. */
+  private vehicles(out: PopulationChunk, ownerId: number, m: MemberPlan, homeRegion: string, ownsBusiness: boolean): void {
+    const v = this.vehicleStream;
+    const age = ageOn(m.birth, this.asOf);
+    if (age < ADULT_AGE) return;
+    const p = age < 25 ? 0.12 : age < 30 ? 0.32 : age < 40 ? 0.48 : age < 50 ? 0.56 : age < 60 ? 0.54 : age < 70 ? 0.42 : age < 80 ? 0.24 : 0.07;
+    if (!v.chance(p)) return;
+    const count = v.chance(ownsBusiness ? 0.25 : 0.07) ? 2 : 1;
+    for (let i = 0; i < count; i++) {
+      // Cars are 7 years old on average and rarely kept beyond 25; bought used as often as new.
+      const first = this.asOf - Math.floor(Math.min(25, v.exponential(7)) * YEAR) - v.int(0, 30);
+      const year = civilFromDays(first)[0];
+      const fuel = (FUEL_BY_ERA.find(([before]) => year < before) as (typeof FUEL_BY_ERA)[number])[1].draw(v);
+      const model = `${v.pick(MODEL_NAMES)} ${v.pick(MODEL_VARIANTS[fuel])}`;
+      const format: PlateFormat = first >= NEW_PLATE_FORMAT_FROM ? 'threeDigit' : 'twoDigit';
+      out.vehicles.push({
+        id: this.nextVehicle++,
+        plateNumber: syntheticPlate(++this.platesIssued[format], format, this.plateSalts[format]),
+        ownerResidentId: ownerId,
+        model,
+        fuel,
+        firstRegisteredOn: isoFromDays(first),
+        regionCode: v.chance(0.95) ? homeRegion : PROVINCE_TABLE.draw(v).code,
+      });
+    }
   }
 
   private business(ownerId: number, owner: MemberPlan, age: number, home: District): BusinessRecord {
@@ -721,7 +798,7 @@ class PopulationBuilder {
 /**
  * Streams the population as chunks of about `chunkSize` residents (whole households only), so a
  * million residents never sit in memory at once. Resident ids run 1..residents in household
- * order; household and business ids are likewise consecutive from 1.
+ * order; household, business and vehicle ids are likewise consecutive from 1.
  */
 export function* generatePopulation(options: PopulationOptions): Generator<PopulationChunk, void, undefined> {
   const { seed, residents } = options;

@@ -3,12 +3,15 @@ import {
   brnCheckDigit,
   formatBrn,
   isSyntheticBrn,
+  isPassengerPlate,
   isSyntheticRrn,
   maskRrn,
+  plateSpace,
   rrnBirthDate,
   rrnCheckDigit,
   RrnIssuer,
   syntheticBrn,
+  syntheticPlate,
   syntheticRrn,
 } from './identifiers';
 
@@ -97,5 +100,36 @@ describe('business registration numbers', () => {
 
   it('print as 123-45-67890', () => {
     expect(formatBrn('1234567890')).toBe('123-45-67890');
+  });
+});
+
+describe('vehicle registration plates', () => {
+  it('look like 12가3456 before September 2019 and 123가4567 since', () => {
+    expect(syntheticPlate(1, 'twoDigit', 42)).toMatch(/^\d{2}[가-힣]\d{4}$/);
+    expect(syntheticPlate(1, 'threeDigit', 42)).toMatch(/^\d{3}[가-힣]\d{4}$/);
+    expect(isPassengerPlate('12가3456')).toBe(true);
+    expect(isPassengerPlate('123가4567')).toBe(true);
+    expect(isPassengerPlate('70가3456')).toBe(false); // vans
+    expect(isPassengerPlate('12바3456')).toBe(false); // commercial
+    expect(isPassengerPlate('12가0456')).toBe(false);
+    expect(isPassengerPlate('12 가 3456')).toBe(false);
+  });
+
+  it('are unique and well-formed over a whole format space edge to edge', () => {
+    for (const format of ['twoDigit', 'threeDigit'] as const) {
+      const seen = new Set<string>();
+      const bad: string[] = [];
+      const space = plateSpace(format);
+      const serials = [...Array.from({ length: 30_000 }, (_, i) => i + 1), ...Array.from({ length: 1_000 }, (_, i) => space - i)];
+      for (const serial of serials) {
+        const plate = syntheticPlate(serial, format, 123_456_789);
+        if (!isPassengerPlate(plate)) bad.push(plate);
+        seen.add(plate);
+      }
+      expect(bad).toEqual([]);
+      expect(seen.size).toBe(serials.length);
+    }
+    expect(() => syntheticPlate(0, 'twoDigit')).toThrow();
+    expect(() => syntheticPlate(plateSpace('twoDigit') + 1, 'twoDigit')).toThrow();
   });
 });

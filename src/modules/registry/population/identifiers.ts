@@ -6,6 +6,9 @@
 // Limit of that guarantee: RRNs issued from 2020-10-05 on have six random trailing digits and no
 // check digit, so for people born since then a wrong checksum does not rule out a real number.
 // What keeps those safe is that the holders are invented, not the digits.
+//
+// Vehicle registration plates (at the end of this file) have no check digit at all; the same
+// holds for them.
 
 export type Sex = 'M' | 'F';
 
@@ -162,4 +165,52 @@ export function isSyntheticBrn(brn: string): boolean {
 export function formatBrn(brn: string): string {
   if (!/^\d{10}$/.test(brn)) throw new Error('not a business registration number');
   return `${brn.slice(0, 3)}-${brn.slice(3, 5)}-${brn.slice(5)}`;
+}
+
+// Vehicle registration plates (자동차 등록번호): a type number, one Hangul syllable and a 4-digit
+// serial, e.g. 12가3456. Passenger cars take type numbers 01–69, or 100–699 on plates issued since
+// September 2019 when the 2-digit numbers ran out; private cars use the 32 syllables below (others
+// mark taxis, rentals and deliveries). A plate identifies a vehicle, not a person, so it has no
+// check digit to get wrong: synthetic plates are unique by construction (an affine bijection over
+// each format's number space, like the BRNs above) and their holders are invented.
+export const PLATE_SYLLABLES = [
+  '가', '나', '다', '라', '마', '거', '너', '더', '러', '머', '버', '서', '어', '저', '고', '노',
+  '도', '로', '모', '보', '소', '오', '조', '구', '누', '두', '루', '무', '부', '수', '우', '주',
+] as const;
+const PLATE_SERIALS = 9_000; // 1000–9999
+const PLATE_FORMATS = {
+  /** Before September 2019: type numbers 01–69. */
+  twoDigit: { firstType: 1, types: 69, digits: 2 },
+  /** Since September 2019: type numbers 100–699. */
+  threeDigit: { firstType: 100, types: 600, digits: 3 },
+} as const;
+export type PlateFormat = keyof typeof PLATE_FORMATS;
+const PLATE_MULTIPLIER = 1_000_003; // prime, and none of either space's factors (2, 3, 5, 23)
+
+/** The number of distinct plates a format has room for. */
+export function plateSpace(format: PlateFormat): number {
+  return PLATE_FORMATS[format].types * PLATE_SYLLABLES.length * PLATE_SERIALS;
+}
+
+/** The `serial`-th (≥ 1) synthetic plate of a format; distinct serials always give distinct plates. */
+export function syntheticPlate(serial: number, format: PlateFormat, salt = 0): string {
+  const space = plateSpace(format);
+  if (!Number.isInteger(serial) || serial < 1 || serial > space) throw new Error(`plate serial out of range: ${serial}`);
+  const { firstType, digits } = PLATE_FORMATS[format];
+  const offset = ((salt % space) + space) % space;
+  const p = ((serial - 1) * PLATE_MULTIPLIER + offset) % space;
+  const number = 1000 + (p % PLATE_SERIALS);
+  const rest = Math.floor(p / PLATE_SERIALS);
+  const syllable = PLATE_SYLLABLES[rest % PLATE_SYLLABLES.length] as string;
+  const type = firstType + Math.floor(rest / PLATE_SYLLABLES.length);
+  return `${String(type).padStart(digits, '0')}${syllable}${number}`;
+}
+
+/** True for a private passenger-car plate in either format, e.g. 12가3456 or 123가4567. */
+export function isPassengerPlate(plate: string): boolean {
+  const match = /^(\d{2,3})([가-힣])(\d{4})$/.exec(plate);
+  if (!match) return false;
+  const type = Number(match[1]);
+  const validType = match[1]!.length === 2 ? type >= 1 && type <= 69 : type >= 100 && type <= 699;
+  return validType && (PLATE_SYLLABLES as readonly string[]).includes(match[2]!) && Number(match[3]) >= 1000;
 }

@@ -22,7 +22,8 @@ async function tableCounts(): Promise<Record<string, number>> {
             (SELECT count(*) FROM registry.family_relations)::int AS relations,
             (SELECT count(*) FROM registry.incomes)::int AS incomes,
             (SELECT count(*) FROM registry.disabilities)::int AS disabilities,
-            (SELECT count(*) FROM registry.businesses)::int AS businesses`,
+            (SELECT count(*) FROM registry.businesses)::int AS businesses,
+            (SELECT count(*) FROM registry.vehicles)::int AS vehicles`,
   );
   return result.rows[0]!;
 }
@@ -45,7 +46,8 @@ describe('seedPopulation', () => {
     });
     const expected = expectedCounts(20261122, 2_000);
     expect(await tableCounts()).toEqual(expected);
-    expect(result).toMatchObject({ residents: 2_000, households: expected.households, businesses: expected.businesses });
+    expect(result).toMatchObject({ residents: 2_000, households: expected.households, businesses: expected.businesses, vehicles: expected.vehicles });
+    expect(expected.vehicles).toBeGreaterThan(0);
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     expect(progress[0]).toBe(0);
     expect(progress.at(-1)).toBe(2_000);
@@ -53,6 +55,15 @@ describe('seedPopulation', () => {
 
     const sample = await db.pool.query<{ rrn: string; birth_date: string }>('SELECT rrn, birth_date FROM registry.residents ORDER BY id LIMIT 50');
     for (const row of sample.rows) expect(isSyntheticRrn(row.rrn)).toBe(true);
+
+    // Vehicles arrive exactly as generated (the plate's Hangul survives COPY and the CHECK).
+    const generated = generatePopulationAll({ seed: 20261122, residents: 2_000 }).vehicles.slice(0, 20);
+    const loaded = await db.pool.query(
+      `SELECT id, plate_number AS "plateNumber", owner_resident_id AS "ownerResidentId", model, fuel,
+              first_registered_on AS "firstRegisteredOn", region_code AS "regionCode"
+         FROM registry.vehicles ORDER BY id LIMIT 20`,
+    );
+    expect(loaded.rows).toEqual(generated);
   });
 
   it('replaces the previous population instead of adding to it, keeping the foreign keys', async () => {
@@ -63,7 +74,7 @@ describe('seedPopulation', () => {
     const fks = await db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND connamespace = 'registry'::regnamespace AND convalidated`,
     );
-    expect(fks.rows[0]!.n).toBeGreaterThanOrEqual(6);
+    expect(fks.rows[0]!.n).toBeGreaterThanOrEqual(7);
     await expect(
       db.pool.query(`INSERT INTO registry.incomes (resident_id, tax_year, earned_income_krw) VALUES (999999999, 2025, 0)`),
     ).rejects.toThrow(/foreign key/);

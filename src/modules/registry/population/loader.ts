@@ -12,6 +12,7 @@ import {
   type PopulationChunk,
   type RelationRecord,
   type ResidentRecord,
+  type VehicleRecord,
 } from './generator';
 
 export interface SeedOptions {
@@ -26,6 +27,7 @@ export interface SeedResult {
   residents: number;
   households: number;
   businesses: number;
+  vehicles: number;
   durationMs: number;
 }
 
@@ -37,6 +39,7 @@ export const REGISTRY_TABLES = [
   'registry.incomes',
   'registry.disabilities',
   'registry.businesses',
+  'registry.vehicles',
 ] as const;
 
 // Generation runs in small slices with a yield to the event loop in between, so Postgres keeps
@@ -100,6 +103,12 @@ const TABLES: ReadonlyArray<TableSpec<never>> = [
     row: (b: BusinessRecord) =>
       `${b.id}\t${b.brn}\t${e(b.nameKo)}\t${e(b.nameEn)}\t${b.ownerResidentId}\t${b.industryCode}\t${b.regionCode}\t${b.districtCode}\t${b.openedOn}\t${e(b.closedOn)}\n`,
   } satisfies TableSpec<BusinessRecord>,
+  {
+    copy: 'COPY registry.vehicles (id, plate_number, owner_resident_id, model, fuel, first_registered_on, region_code) FROM STDIN (FREEZE)',
+    pick: (c) => c.vehicles,
+    row: (v: VehicleRecord) =>
+      `${v.id}\t${v.plateNumber}\t${v.ownerResidentId}\t${e(v.model)}\t${v.fuel}\t${v.firstRegisteredOn}\t${v.regionCode}\n`,
+  } satisfies TableSpec<VehicleRecord>,
 ] as unknown as ReadonlyArray<TableSpec<never>>;
 
 function copyIn(client: pg.PoolClient, sql: string, text: string): Promise<void> {
@@ -147,12 +156,13 @@ function quoteIdent(name: string): string {
 export async function seedPopulation(
   pool: pg.Pool,
   options: SeedOptions,
-): Promise<{ residents: number; households: number; businesses: number; durationMs: number }> {
+): Promise<SeedResult> {
   const started = performance.now();
   const total = options.residents;
   const client = await pool.connect();
   let households = 0;
   let businesses = 0;
+  let vehicles = 0;
   let residents = 0;
   let inFlight: Promise<void> | null = null;
   try {
@@ -185,6 +195,7 @@ export async function seedPopulation(
       });
       households += chunk.households.length;
       businesses += chunk.businesses.length;
+      vehicles += chunk.vehicles.length;
       batchResidents += chunk.residents.length;
       if (batchResidents >= LOAD_BATCH) {
         // At most one batch waits in the client while the next is generated, bounding memory.
@@ -213,5 +224,5 @@ export async function seedPopulation(
   } finally {
     client.release();
   }
-  return { residents, households, businesses, durationMs: Math.round(performance.now() - started) };
+  return { residents, households, businesses, vehicles, durationMs: Math.round(performance.now() - started) };
 }
