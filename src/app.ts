@@ -10,13 +10,15 @@ import { AuditLog } from './core/audit';
 import { registerAuth } from './core/auth';
 import type { Config } from './core/config';
 import type { Pool } from './core/db';
-import { problemSchema } from './core/errors';
+import { AppError, problemSchema } from './core/errors';
 import { EventBus } from './core/events';
-import { registerHttpConventions } from './core/http';
+import { PlatformKeys } from './core/keys';
+import { registerHttpConventions, sendProblem } from './core/http';
 import { agreementsConsole } from './modules/agreements/console';
 import { agreementsRoutes } from './modules/agreements/routes';
 import { AgreementsService } from './modules/agreements/service';
 import { directoryRoutes } from './modules/directory/routes';
+import { ExchangeService, exchangeRoutes } from './modules/exchange';
 import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
@@ -25,6 +27,7 @@ import { operationsRoutes } from './modules/operations/routes';
 import { portalRoutes } from './modules/portal/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { RegistryService } from './modules/registry/service';
+import { TrackerService, trackerRoutes } from './modules/tracker';
 
 export interface Platform {
   app: FastifyInstance;
@@ -48,6 +51,16 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // The router refuses undecodable URLs and over-long path parameters before any hook runs;
+    // those answers are problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendProblem(
+        request,
+        reply,
+        new AppError(tooLong ? 'URI_TOO_LONG' : 'VALIDATION_FAILED', tooLong ? 'A path segment is too long.' : 'The URL could not be decoded.'),
+      );
+    },
     // Node answers malformed or oversized request heads itself; keep those answers problem+json too.
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
@@ -64,8 +77,10 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const registry = new RegistryService(pool, audit);
   const directory = new DirectoryService(pool);
   const agreements = new AgreementsService(pool, audit, directory, { events });
+  const exchange = new ExchangeService(pool, audit, directory, agreements, registry, await PlatformKeys.load(pool));
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
+  const tracker = new TrackerService(pool, audit, directory);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -83,6 +98,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'og_session', description: 'Session cookie set by sign-in' },
+          exchangeCredential: { type: 'http', scheme: 'bearer', description: 'Once-only exchange: the API credential issued to the X-Road-Client subsystem' },
         },
       },
       security: [{ session: [] }],
@@ -100,6 +116,9 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(directoryRoutes(directory));
   await app.register(agreementsRoutes(agreements));
   await app.register(agreementsConsole(agreements));
+  // EXCHANGE_BENCH_BASELINE=1 adds a no-checks twin of the exchange read, for bench/exchange.ts only.
+  await app.register(exchangeRoutes(exchange, process.env.EXCHANGE_BENCH_BASELINE === '1' ? { baseline: { pool, registry } } : {}));
+  await app.register(trackerRoutes(tracker));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

@@ -28,6 +28,35 @@ export interface AuditEntry {
   details?: Record<string, unknown> | null;
 }
 
+/** One audit entry as read back (`AuditLog.listBySubject`). */
+export interface AuditRecord {
+  id: number;
+  occurredAt: Date;
+  actorId: string;
+  actorRole: string;
+  actorOrg: string | null;
+  action: string;
+  subjectResidentId: number | null;
+  purpose: string;
+  resource: string;
+  outcome: AuditOutcome;
+  requestId: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface SubjectQuery {
+  /** Entries at or after this instant. */
+  from?: Date;
+  /** Entries strictly before this instant. */
+  to?: Date;
+  offset: number;
+  limit: number;
+  /** Entries whose details say `covert: true` are left out unless this is true. */
+  includeCovert: boolean;
+  /** Actions to leave out (e.g. reads of this very list). */
+  excludeActions?: readonly string[];
+}
+
 export interface VerificationReport {
   ok: boolean;
   /** Entries checked (every sealed entry). */
@@ -140,6 +169,59 @@ export class AuditLog {
     const now = Date.now();
     await db.query('INSERT INTO audit.entries (payload) SELECT unnest($1::text[])', [entries.map((e) => auditPayload(e, now))]);
     this.sealer.poke();
+  }
+
+  /**
+   * The entries about one resident, newest first, one page of them and how many match in all.
+   * One statement over the (subject_resident_id, occurred_at DESC) index.
+   */
+  async listBySubject(residentId: number, query: SubjectQuery, db: Queryable = this.pool): Promise<{ items: AuditRecord[]; total: number }> {
+    const result = await db.query<{
+      total: number;
+      id: string | null;
+      occurred_at: Date;
+      actor_id: string;
+      actor_role: string;
+      actor_org: string | null;
+      action: string;
+      subject_resident_id: string | null;
+      purpose: string;
+      resource: string;
+      outcome: AuditOutcome;
+      request_id: string | null;
+      details: Record<string, unknown> | null;
+    }>(
+      `WITH matching AS (
+         SELECT id, occurred_at, actor_id, actor_role, actor_org, action, subject_resident_id, purpose, resource, outcome, request_id, details
+           FROM audit.entries
+          WHERE subject_resident_id = $1
+            AND ($2::timestamptz IS NULL OR occurred_at >= $2)
+            AND ($3::timestamptz IS NULL OR occurred_at < $3)
+            AND ($4 OR NOT coalesce(details @> '{"covert": true}', false))
+            AND action <> ALL ($5::text[]))
+       SELECT c.total, p.*
+         FROM (SELECT count(*)::int AS total FROM matching) c
+         LEFT JOIN LATERAL (SELECT * FROM matching ORDER BY occurred_at DESC, id DESC OFFSET $6 LIMIT $7) p ON true`,
+      [residentId, query.from ?? null, query.to ?? null, query.includeCovert, query.excludeActions ?? [], query.offset, query.limit],
+    );
+    const total = result.rows[0]?.total ?? 0;
+    const items = result.rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({
+        id: Number(row.id),
+        occurredAt: row.occurred_at,
+        actorId: row.actor_id,
+        actorRole: row.actor_role,
+        actorOrg: row.actor_org,
+        action: row.action,
+        subjectResidentId: row.subject_resident_id === null ? null : Number(row.subject_resident_id),
+        purpose: row.purpose,
+        resource: row.resource,
+        outcome: row.outcome,
+        requestId: row.request_id,
+        details: row.details,
+      }));
+    return { items, total };
   }
 
   /**

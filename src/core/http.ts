@@ -112,7 +112,9 @@ function wantsHtml(request: FastifyRequest): boolean {
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
-  const locale = request.locale ?? 'ko';
+  // Errors raised by the router itself arrive before the hooks that choose the language.
+  request.locale ??= resolveLocale({ query: request.query, acceptLanguage: request.headers['accept-language'] });
+  const locale = request.locale;
   const problem = toProblem(error, locale, request.url.split('?')[0]!, request.id);
   for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
   if (wantsHtml(request)) {

@@ -65,6 +65,11 @@ describe('bad input gets problem+json 4xx, never 5xx', () => {
     expectProblem(await resident.request({ method: 'DELETE', url: '/health' }), 404, 'ROUTE_NOT_FOUND');
   });
 
+  it('undecodable URLs and over-long path segments (refused by the router itself)', async () => {
+    expectProblem(await resident.request({ url: '/api/v1/residents/%ZZ/record' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await resident.request({ url: `/api/v1/residents/${'9'.repeat(300)}/record` }), 414, 'URI_TOO_LONG');
+  });
+
   it('browsers get an HTML error page with the same code', async () => {
     const response = await resident.request({ url: '/no/such/page', headers: { accept: 'text/html' } });
     expect(response.statusCode).toBe(404);

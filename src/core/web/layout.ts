@@ -17,6 +17,7 @@ const messages = defineMessages({
   languageNav: { ko: '언어 선택', en: 'Language' },
   home: { ko: '홈', en: 'Home' },
   myInformation: { ko: '나의 정보', en: 'My information' },
+  dataUsage: { ko: '내 정보 이용 내역', en: 'Who used my data' },
   console: { ko: '업무 콘솔', en: 'Console' },
   directory: { ko: '정보공동이용 목록', en: 'Data sharing directory' },
   signIn: { ko: '로그인', en: 'Sign in' },
@@ -68,7 +69,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, page: P
   <nav aria-label="${t(locale, messages.mainNav)}" class="main-nav">
     <ul class="container">
       <li><a href="/">${t(locale, messages.home)}</a></li>
-      ${principal?.role === 'resident' ? html`<li><a href="/me">${t(locale, messages.myInformation)}</a></li>` : ''}
+      ${principal?.role === 'resident' ? html`<li><a href="/me">${t(locale, messages.myInformation)}</a></li>
+      <li><a href="/me/data-usage">${t(locale, messages.dataUsage)}</a></li>` : ''}
       ${principal && principal.role !== 'resident' ? html`<li><a href="/console/agreements">${t(locale, messages.console)}</a></li>` : ''}
       <li><a href="/directory">${t(locale, messages.directory)}</a></li>
       <li><a href="/docs">${t(locale, messages.apiDocs)}</a></li>

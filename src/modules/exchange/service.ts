@@ -1,0 +1,302 @@
+// The once-only exchange (issue 3): an agency's subsystem reads one data product about one subject
+// from the provider's registry, X-Road style. A request is served only when the client's API
+// credential is valid for the X-Road-Client it names, the provider subsystem offers the service,
+// an active agreement covers client, product and purpose, the agreement needs no consent (there is
+// no consent module yet), and the subject exists; the answer holds only the agreement's fields and
+// is signed with the platform key. Every request that names a client and a service, allowed or
+// denied, is audited ('exchange.read'); allowed ones in the same transaction as the registry read,
+// together with the public monthly counters.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AuditEntry, AuditLog, AuditActor } from '../../core/audit';
+import type { Principal } from '../../core/auth';
+import type { Pool, Queryable, Tx } from '../../core/db';
+import { withTransaction } from '../../core/db';
+import { AppError, type ErrorCode } from '../../core/errors';
+import type { PlatformKeys, PublicJwks } from '../../core/keys';
+import type { ActiveAgreement, AgreementsService } from '../agreements';
+import type { DirectoryService } from '../directory';
+import { parseSubsystemId } from '../directory';
+import { normalizeSubjectId, type DataProduct } from '../registry/data-products';
+import type { RegistryService } from '../registry/service';
+import { signedPayload, type ExchangeRequest, type XRoadErrorCode } from './protocol';
+
+export interface ExchangeContext {
+  principal: Principal | null;
+  actor: AuditActor;
+  requestId: string;
+}
+
+export interface IssuedCredential {
+  id: string;
+  subsystemId: string;
+  /** Shown once; only its SHA-256 is stored. */
+  secret: string;
+  issuedAt: string;
+}
+
+export interface ExchangeResponse {
+  body: Buffer;
+  fields: string[];
+  headers: Record<string, string>;
+}
+
+export interface MonthlyStatistics {
+  month: string;
+  rows: Array<{ clientSubsystem: string; clientAgency: string; productId: string; allowed: number; denied: number }>;
+}
+
+const XROAD_TO_CODE: Record<XRoadErrorCode, ErrorCode> = {
+  'Client.BadHeader': 'VALIDATION_FAILED',
+  'Client.BadRequest': 'VALIDATION_FAILED',
+  'Client.PurposeMissing': 'VALIDATION_FAILED',
+  'Client.UserIdMissing': 'VALIDATION_FAILED',
+  'Client.AuthenticationFailed': 'CLIENT_CREDENTIAL_INVALID',
+  'Client.UnknownClient': 'UNKNOWN_SUBSYSTEM',
+  'Client.AgreementMissing': 'AGREEMENT_MISSING',
+  'Client.ConsentRequired': 'CONSENT_REQUIRED',
+  'Server.ServiceUnknown': 'UNKNOWN_SERVICE',
+  'Server.SubjectUnknown': 'SUBJECT_NOT_FOUND',
+  'Server.InternalError': 'INTERNAL_ERROR',
+};
+
+/** An exchange error as problem+json, with X-Road-Error and the X-Road-Id echoed. */
+export function exchangeError(xroad: XRoadErrorCode, detail: string, options: { messageId?: string | null; field?: string; code?: ErrorCode } = {}): AppError {
+  const headers: Record<string, string> = { 'x-road-error': xroad };
+  if (options.messageId) headers['x-road-id'] = options.messageId;
+  if (xroad === 'Client.AuthenticationFailed') headers['www-authenticate'] = 'Bearer realm="oncegov-exchange"';
+  const errors = options.field ? [{ field: options.field, message: detail }] : undefined;
+  return new AppError(options.code ?? XROAD_TO_CODE[xroad], detail, errors, headers);
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+const SHARDS = 16;
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The current month in Korea time (UTC+9, no daylight saving), 'YYYY-MM'. */
+export function currentMonth(now = new Date()): string {
+  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 7);
+}
+
+interface Denial {
+  xroad: XRoadErrorCode;
+  detail: string;
+  code?: ErrorCode;
+  field?: string;
+}
+
+export class ExchangeService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly audit: AuditLog,
+    private readonly directory: DirectoryService,
+    private readonly agreements: AgreementsService,
+    private readonly registry: RegistryService,
+    private readonly keys: PlatformKeys,
+  ) {}
+
+  jwks(): PublicJwks {
+    return this.keys.jwks();
+  }
+
+  /** A new API credential for a client subsystem (operators only; audited; secret shown once). */
+  async issueCredential(context: ExchangeContext, subsystemId: string): Promise<IssuedCredential> {
+    const principal = context.principal;
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    const entry = (outcome: 'allowed' | 'denied', resource: string): AuditEntry => ({
+      actor: context.actor,
+      action: 'exchange.credentials.issue',
+      purpose: 'Issuing an API credential for a client subsystem of the once-only exchange',
+      resource,
+      outcome,
+      requestId: context.requestId,
+      details: { subsystemId },
+    });
+    if (principal.role !== 'operator') {
+      await this.audit.append(this.pool, entry('denied', 'exchange/credentials'));
+      throw new AppError('FORBIDDEN', 'Only the platform operator issues exchange credentials.');
+    }
+    const subsystem = parseSubsystemId(subsystemId) ? await this.directory.findSubsystem(subsystemId) : undefined;
+    if (!subsystem) throw new AppError('UNKNOWN_SUBSYSTEM', `There is no subsystem ${subsystemId} in the directory.`);
+    if (subsystem.role === 'provider') {
+      throw new AppError('VALIDATION_FAILED', `${subsystemId} is a provider-only subsystem; only consumers call the exchange.`, [
+        { field: '/body/subsystemId', message: 'must be a consumer subsystem' },
+      ]);
+    }
+    const id = `CRED-${randomUUID()}`;
+    const secret = `ogx_${randomBytes(32).toString('base64url')}`;
+    const issuedAt = await withTransaction(this.pool, async (tx) => {
+      const row = await tx.query<{ issued_at: Date }>(
+        'INSERT INTO exchange.client_credentials (id, subsystem_id, secret_sha256, issued_by) VALUES ($1, $2, $3, $4) RETURNING issued_at',
+        [id, subsystem.id, sha256(secret), context.actor.id],
+      );
+      await this.audit.append(tx, entry('allowed', `exchange/credentials/${id}`));
+      return row.rows[0]!.issued_at;
+    });
+    return { id, subsystemId: subsystem.id, secret, issuedAt: issuedAt.toISOString() };
+  }
+
+  /**
+   * The data product a provider subsystem offers under a service code. The path alone decides it
+   * (the directory is public), before any header is read: a path naming no service is no route —
+   * 404 ROUTE_NOT_FOUND with X-Road-Error Server.ServiceUnknown — and is not audited.
+   */
+  async resolveService(providerId: string, serviceCode: string, messageId: string | null): Promise<DataProduct> {
+    const provider = await this.directory.findSubsystem(providerId);
+    const product = provider && this.directory.providedProducts(provider.id).find((p) => p.id === serviceCode);
+    if (!product) {
+      const detail = provider ? `${provider.id} provides no service ${serviceCode}.` : `There is no subsystem ${providerId} in the directory.`;
+      throw exchangeError('Server.ServiceUnknown', detail, { messageId, code: 'ROUTE_NOT_FOUND' });
+    }
+    return product;
+  }
+
+  /** Serves one exchange request for `product` (from resolveService), or throws its problem (after auditing the denial). */
+  async read(request: ExchangeRequest, product: DataProduct): Promise<ExchangeResponse> {
+    const deny = (denial: Denial, product: DataProduct | undefined, counted: boolean, db: Queryable = this.pool) =>
+      this.recordDenial(db, request, denial, product, counted, null);
+
+    // The two lookups are independent; their answers are judged in order below.
+    const [credentialValid, client] = await Promise.all([
+      request.secret ? this.credentialValid(request.secret, request.client) : false,
+      this.directory.findSubsystem(request.client),
+    ]);
+    // 1. The credential must be valid for the client the request names.
+    if (!credentialValid) {
+      throw await deny({ xroad: 'Client.AuthenticationFailed', detail: 'Authorization: Bearer <credential> of the X-Road-Client subsystem is required.' }, product, false);
+    }
+    // 2. The client must (still) be a consumer in the directory.
+    if (!client || client.role === 'provider') {
+      throw await deny({ xroad: 'Client.UnknownClient', detail: `${request.client} is not a consumer subsystem in the directory.` }, product, false);
+    }
+    // 4. The subject id must be of the product's kind.
+    const subject = normalizeSubjectId(product.subject, request.subjectId);
+    if (subject === null) {
+      const expected = product.subject === 'resident' ? 'a resident id (a positive whole number)' : 'a business registration number (1234567890 or 123-45-67890)';
+      throw await deny({ xroad: 'Client.BadRequest', detail: `The subject of ${product.id} is ${expected}.`, field: '/params/subjectId' }, product, true);
+    }
+
+    // 5. Agreement, consent, the read, the audit entry and the counter: one transaction.
+    const outcome = await withTransaction(this.pool, async (tx): Promise<ExchangeResponse | AppError> => {
+      const agreement = await this.agreements.findActiveAgreement(tx, { clientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode });
+      if (!agreement) {
+        return this.recordDenial(tx, request, { xroad: 'Client.AgreementMissing', detail: `No active agreement lets ${request.client} use ${product.id} for ${request.purposeCode}.` }, product, true, null);
+      }
+      if (agreement.consentRequired) {
+        return this.recordDenial(
+          tx,
+          request,
+          { xroad: 'Client.ConsentRequired', detail: `Agreement ${agreement.id} requires the data subject's consent, which the exchange cannot check yet.` },
+          product,
+          true,
+          agreement,
+        );
+      }
+      const record = await this.registry.readDataProduct(tx, product.id, subject);
+      if (!record) {
+        return this.recordDenial(tx, request, { xroad: 'Server.SubjectUnknown', detail: `${product.id} has no subject ${request.subjectId}.` }, product, true, agreement);
+      }
+      const approved = new Set(agreement.fields);
+      const minimised: Record<string, unknown> = {};
+      for (const field of product.fields) {
+        if (approved.has(field.name) && Object.hasOwn(record, field.name)) minimised[field.name] = record[field.name];
+      }
+      const fields = Object.keys(minimised);
+      await this.audit.append(tx, this.entry(request, product, 'allowed', agreement, fields, null));
+      await this.count(tx, request, product, 'allowed');
+      const body = Buffer.from(JSON.stringify(minimised), 'utf8');
+      const signature = await this.keys.signDetached(signedPayload(request.requestHash, body));
+      return {
+        body,
+        fields,
+        headers: { 'x-road-id': request.messageId, 'x-road-request-hash': request.requestHash, 'x-road-signature': signature },
+      };
+    });
+    if (outcome instanceof AppError) throw outcome;
+    return outcome;
+  }
+
+  /** Requests per client subsystem × data product in one month (Korea time). Public; no personal data. */
+  async statistics(month: string): Promise<MonthlyStatistics> {
+    const match = MONTH.exec(month);
+    if (!match) throw new AppError('VALIDATION_FAILED', 'month must be YYYY-MM', [{ field: '/query/month', message: 'must be YYYY-MM' }]);
+    const result = await this.pool.query<{ client_subsystem: string; client_agency: string; product_id: string; allowed: number; denied: number }>(
+      `SELECT client_subsystem, client_agency, product_id, sum(allowed)::bigint AS allowed, sum(denied)::bigint AS denied
+         FROM exchange.monthly_counts WHERE month = $1::date
+        GROUP BY client_subsystem, client_agency, product_id ORDER BY client_subsystem, product_id`,
+      [`${month}-01`],
+    );
+    return {
+      month,
+      rows: result.rows.map((r) => ({ clientSubsystem: r.client_subsystem, clientAgency: r.client_agency, productId: r.product_id, allowed: r.allowed, denied: r.denied })),
+    };
+  }
+
+  private async credentialValid(secret: string, client: string): Promise<boolean> {
+    const result = await this.pool.query<{ subsystem_id: string }>(
+      'SELECT subsystem_id FROM exchange.client_credentials WHERE secret_sha256 = $1 AND revoked_at IS NULL',
+      [sha256(secret)],
+    );
+    return result.rows[0]?.subsystem_id === client;
+  }
+
+  /** Audits a denial (and counts it, for an authenticated client and a known product); returns its problem. */
+  private async recordDenial(
+    db: Queryable,
+    request: ExchangeRequest,
+    denial: Denial,
+    product: DataProduct | undefined,
+    counted: boolean,
+    agreement: ActiveAgreement | null,
+  ): Promise<AppError> {
+    const write = async (tx: Queryable) => {
+      await this.audit.append(tx, this.entry(request, product, 'denied', agreement, [], denial.xroad));
+      if (counted && product) await this.count(tx, request, product, 'denied');
+    };
+    if (db === this.pool) await withTransaction(this.pool, write);
+    else await write(db);
+    return exchangeError(denial.xroad, denial.detail, { messageId: request.messageId, field: denial.field, code: denial.code });
+  }
+
+  /** The audit entry of one exchange request, in the format the data-use tracker reads. */
+  private entry(
+    request: ExchangeRequest,
+    product: DataProduct | undefined,
+    outcome: 'allowed' | 'denied',
+    agreement: ActiveAgreement | null,
+    fields: string[],
+    denial: XRoadErrorCode | null,
+  ): AuditEntry {
+    const subject = product?.subject === 'resident' ? normalizeSubjectId('resident', request.subjectId) : null;
+    return {
+      actor: { id: request.client, role: 'system', org: request.clientParts.memberCode },
+      action: 'exchange.read',
+      purpose: outcome === 'allowed' && agreement ? agreement.purposeText : request.purposeCode,
+      resource: `exchange/${request.serviceCode}`,
+      outcome,
+      subjectResidentId: typeof subject === 'number' ? subject : null,
+      requestId: request.messageId,
+      details: {
+        agreementId: agreement?.id ?? null,
+        productId: request.serviceCode,
+        clientSubsystem: request.client,
+        providerSubsystem: request.provider,
+        purposeCode: request.purposeCode,
+        fields,
+        covert: agreement?.covert ?? false,
+        userId: request.userId,
+        issue: request.issue,
+        denial,
+      },
+    };
+  }
+
+  private async count(tx: Tx | Queryable, request: ExchangeRequest, product: DataProduct, outcome: 'allowed' | 'denied'): Promise<void> {
+    const column = outcome === 'allowed' ? 'allowed' : 'denied';
+    await tx.query(
+      `INSERT INTO exchange.monthly_counts (month, client_subsystem, client_agency, product_id, shard, ${column})
+       VALUES (date_trunc('month', now() AT TIME ZONE 'Asia/Seoul')::date, $1, $2, $3, $4, 1)
+       ON CONFLICT (month, client_subsystem, product_id, shard) DO UPDATE SET ${column} = monthly_counts.${column} + 1`,
+      [request.client, request.clientParts.memberCode, product.id, Math.floor(Math.random() * SHARDS)],
+    );
+  }
+}

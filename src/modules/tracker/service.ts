@@ -1,0 +1,280 @@
+// The Data Tracker ("who used my data", after Estonia's Data Tracker): turns the audit entries
+// about one resident into a list a person can read: when, who (organisation and system), what
+// (data product and fields), why (purpose), the outcome, and under which agreement.
+//
+// What the list shows (the decisions, in one place):
+// - Every audit entry whose subject is the resident: exchange reads by agencies' systems, officials'
+//   and other people's attempts (allowed or denied), and the resident's own sign-ins, reads and
+//   changes, labelled as "you". Nothing is hidden, except:
+// - covert accesses (details.covert = true, only LAW-ENFORCEMENT agreements may be covert) are
+//   hidden from the resident; auditors see them, flagged;
+// - the resident's own views of this list ('tracker.read'): they are audited, but listing them
+//   would add a line each time the list is opened.
+// - Another resident who tried to read this resident's data is shown as "another person", never
+//   by name or account; officials are shown by their organisation, not by name (as in Estonia).
+//   Auditors see the actor's account id as well.
+// An auditor's review of a resident's list is audited as 'tracker.audit-read' and IS shown to the
+// resident: an auditor looking at who used your data is itself a use of your data.
+// Periods are calendar days in Korean time (Asia/Seoul, UTC+9), both ends inclusive.
+import type { AuditActor, AuditLog, AuditRecord } from '../../core/audit';
+import type { Principal } from '../../core/auth';
+import { withTransaction, type Pool } from '../../core/db';
+import { AppError } from '../../core/errors';
+import type { Message } from '../../core/i18n';
+import { findPurpose } from '../agreements/purposes';
+import type { DirectoryService } from '../directory';
+import { findDataProduct } from '../registry/data-products';
+
+export const TRACKER_READ = 'tracker.read';
+export const TRACKER_AUDIT_READ = 'tracker.audit-read';
+export const MAX_LIMIT = 100;
+export const DEFAULT_LIMIT = 20;
+const KST_OFFSET = '+09:00';
+
+export interface UsageQuery {
+  periodStart?: string;
+  periodEnd?: string;
+  offset: number;
+  limit: number;
+}
+
+export type ActorKind = 'you' | 'system' | 'official' | 'operator' | 'auditor' | 'another-person' | 'anonymous';
+
+export interface DataUsage {
+  /** When it happened (ISO 8601). */
+  logtime: string;
+  /** The reason in words a person understands. */
+  action: Message;
+  /** The audit action code, e.g. exchange.read. */
+  actionCode: string;
+  actorKind: ActorKind;
+  /** The organisation that used the data (agency code), or null for the resident and other people. */
+  receiverCode: string | null;
+  receiverName: Message;
+  /** The information system (X-Road subsystem id) that received the data, when one did. */
+  receiverSystem: string | null;
+  receiverSystemName: Message | null;
+  dataProduct: { id: string; title: Message } | null;
+  fields: string[];
+  purpose: { code: string | null; text: string };
+  outcome: 'allowed' | 'denied' | 'failed';
+  agreementId: string | null;
+  requestId: string | null;
+  /** Auditors only. */
+  covert?: boolean;
+  /** Auditors only: the acting account or subsystem. */
+  actorId?: string;
+}
+
+export interface DataUsagePage {
+  items: DataUsage[];
+  total: number;
+  offset: number;
+  limit: number;
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
+const ACTIONS: Record<string, Message> = {
+  'exchange.read': { ko: '정보공동이용으로 조회', en: 'Looked up through the once-only data exchange' },
+  'registry.resident-record.read': { ko: '주민등록 정보 열람', en: 'Viewed the resident-register record' },
+  'identity.sign-in': { ko: '로그인', en: 'Signed in' },
+  'identity.sign-out': { ko: '로그아웃', en: 'Signed out' },
+  'identity.contact-details.read': { ko: '연락처 열람', en: 'Viewed the contact details' },
+  'identity.contact-details.update': { ko: '연락처 변경', en: 'Changed the contact details' },
+  [TRACKER_AUDIT_READ]: { ko: '감사인이 정보 이용 내역을 확인', en: 'An auditor reviewed who used your data' },
+  [TRACKER_READ]: { ko: '정보 이용 내역 확인', en: 'Viewed who used the data' },
+};
+
+const PEOPLE: Record<'you' | 'another-person' | 'anonymous', Message> = {
+  you: { ko: '본인', en: 'You' },
+  'another-person': { ko: '다른 사람', en: 'Another person' },
+  anonymous: { ko: '로그인하지 않은 사용자', en: 'Someone not signed in' },
+};
+
+/** Organisations that act on the platform but are not exchange members in the directory. */
+const OTHER_ORGANISATIONS: Record<string, Message> = {
+  BAI: { ko: '감사원', en: 'Board of Audit and Inspection' },
+};
+
+/** Identity's account id for a resident (src/modules/identity/service.ts, residentAccount). */
+export function residentAccountId(residentId: number): string {
+  return `resident-${residentId}`;
+}
+
+/** 'YYYY-MM-DD' that is a real calendar date. */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/**
+ * The instants a period of calendar days (Korean time, both ends inclusive) covers; 400 problems
+ * name the field that is wrong.
+ */
+export function periodBounds(periodStart?: string, periodEnd?: string): { from?: Date; to?: Date } {
+  const errors = [];
+  if (periodStart !== undefined && !isCalendarDate(periodStart)) errors.push({ field: '/querystring/periodStart', message: 'must be a date YYYY-MM-DD' });
+  if (periodEnd !== undefined && !isCalendarDate(periodEnd)) errors.push({ field: '/querystring/periodEnd', message: 'must be a date YYYY-MM-DD' });
+  if (errors.length === 0 && periodStart !== undefined && periodEnd !== undefined && periodStart > periodEnd) {
+    errors.push({ field: '/querystring/periodEnd', message: 'must be on or after periodStart' });
+  }
+  if (errors.length) throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  const from = periodStart ? new Date(`${periodStart}T00:00:00${KST_OFFSET}`) : undefined;
+  const to = periodEnd ? new Date(new Date(`${periodEnd}T00:00:00${KST_OFFSET}`).getTime() + 86_400_000) : undefined;
+  return { from, to };
+}
+
+export interface TrackerContext {
+  principal: Principal;
+  actor: AuditActor;
+  requestId: string;
+}
+
+export class TrackerService {
+  constructor(
+    private readonly pool: Pool,
+    private readonly audit: AuditLog,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  /** The signed-in resident's own list: covert accesses and their own views of it left out. */
+  async forResident(context: TrackerContext, query: UsageQuery): Promise<DataUsagePage> {
+    const residentId = context.principal.role === 'resident' ? context.principal.residentId : null;
+    if (residentId === null) throw new AppError('FORBIDDEN', 'Only residents have a list of who used their data.');
+    const bounds = periodBounds(query.periodStart, query.periodEnd);
+    const page = await withTransaction(this.pool, async (tx) => {
+      const found = await this.audit.listBySubject(
+        residentId,
+        { ...bounds, offset: query.offset, limit: query.limit, includeCovert: false, excludeActions: [TRACKER_READ] },
+        tx,
+      );
+      await this.audit.append(tx, {
+        actor: context.actor,
+        action: TRACKER_READ,
+        purpose: 'self-service: see who used own data',
+        resource: `tracker/residents/${residentId}`,
+        subjectResidentId: residentId,
+        outcome: 'allowed',
+        requestId: context.requestId,
+        details: { periodStart: query.periodStart ?? null, periodEnd: query.periodEnd ?? null, offset: query.offset, limit: query.limit },
+      });
+      return found;
+    });
+    return this.present(page, residentId, query, false);
+  }
+
+  /** Any resident's list for an auditor, covert accesses included and flagged; audited, refusals too. */
+  async forAuditor(context: TrackerContext, residentId: number, query: UsageQuery): Promise<DataUsagePage> {
+    const entry = {
+      actor: context.actor,
+      action: TRACKER_AUDIT_READ,
+      purpose: 'audit: review who used a resident\'s data',
+      resource: `tracker/residents/${residentId}`,
+      subjectResidentId: residentId,
+      requestId: context.requestId,
+    };
+    if (context.principal.role !== 'auditor') {
+      await this.audit.append(this.pool, { ...entry, outcome: 'denied' });
+      throw new AppError('FORBIDDEN', 'Only auditors may review another resident\'s data usage.');
+    }
+    const bounds = periodBounds(query.periodStart, query.periodEnd);
+    const page = await withTransaction(this.pool, async (tx) => {
+      // Read first, then record the review: the auditor's own review is not in the page it produced.
+      const found = await this.audit.listBySubject(
+        residentId,
+        { ...bounds, offset: query.offset, limit: query.limit, includeCovert: true, excludeActions: [TRACKER_READ] },
+        tx,
+      );
+      await this.audit.append(tx, { ...entry, outcome: 'allowed', details: { periodStart: query.periodStart ?? null, periodEnd: query.periodEnd ?? null } });
+      return found;
+    });
+    return this.present(page, residentId, query, true);
+  }
+
+  private async present(
+    page: { items: AuditRecord[]; total: number },
+    residentId: number,
+    query: UsageQuery,
+    forAuditor: boolean,
+  ): Promise<DataUsagePage> {
+    const needsDirectory = page.items.some((e) => e.actorOrg !== null || e.actorRole === 'system');
+    const [members, subsystems] = needsDirectory
+      ? await Promise.all([this.directory.listMembers(), this.directory.listSubsystems()])
+      : [[], []];
+    const organisations = new Map<string, Message>(Object.entries(OTHER_ORGANISATIONS));
+    for (const member of members) organisations.set(member.memberCode, member.name);
+    const systems = new Map(subsystems.map((s) => [s.id, s.name] as const));
+    return {
+      items: page.items.map((entry) => toUsage(entry, residentId, organisations, systems, forAuditor)),
+      total: page.total,
+      offset: query.offset,
+      limit: query.limit,
+      periodStart: query.periodStart ?? null,
+      periodEnd: query.periodEnd ?? null,
+    };
+  }
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function actorKind(entry: AuditRecord, residentId: number): ActorKind {
+  switch (entry.actorRole) {
+    case 'resident':
+      return entry.actorId === residentAccountId(residentId) ? 'you' : 'another-person';
+    case 'system':
+    case 'official':
+    case 'operator':
+    case 'auditor':
+      return entry.actorRole;
+    default:
+      return 'anonymous';
+  }
+}
+
+export function toUsage(
+  entry: AuditRecord,
+  residentId: number,
+  organisations: ReadonlyMap<string, Message>,
+  systems: ReadonlyMap<string, Message>,
+  forAuditor: boolean,
+): DataUsage {
+  const details = entry.details ?? {};
+  const kind = actorKind(entry, residentId);
+  const code = kind === 'you' || kind === 'another-person' || kind === 'anonymous' ? null : entry.actorOrg;
+  const receiverName: Message =
+    kind === 'you' || kind === 'another-person' || kind === 'anonymous'
+      ? PEOPLE[kind]
+      : (code && organisations.get(code)) || { ko: code ?? '알 수 없는 기관', en: code ?? 'Unknown organisation' };
+  const receiverSystem = kind === 'system' ? (text(details.clientSubsystem) ?? entry.actorId) : null;
+  const productId = text(details.productId) ?? (entry.resource.startsWith('exchange/') ? entry.resource.slice('exchange/'.length) : null);
+  const product = productId ? findDataProduct(productId) : undefined;
+  const purposeCode = text(details.purposeCode);
+  const purpose = purposeCode ? findPurpose(purposeCode) : undefined;
+  const label = ACTIONS[entry.action] ?? { ko: `기타 처리 (${entry.action})`, en: `Other processing (${entry.action})` };
+  const usage: DataUsage = {
+    logtime: entry.occurredAt.toISOString(),
+    // The reason: the catalogue's purpose when there is one (exchange reads), else what was done.
+    action: purpose ? purpose.title : label,
+    actionCode: entry.action,
+    actorKind: kind,
+    receiverCode: code,
+    receiverName,
+    receiverSystem,
+    receiverSystemName: receiverSystem ? (systems.get(receiverSystem) ?? null) : null,
+    dataProduct: productId ? { id: productId, title: product?.title ?? { ko: productId, en: productId } } : null,
+    fields: Array.isArray(details.fields) ? details.fields.filter((f): f is string => typeof f === 'string') : [],
+    purpose: { code: purposeCode, text: entry.purpose },
+    outcome: entry.outcome,
+    agreementId: text(details.agreementId),
+    requestId: entry.requestId,
+  };
+  if (forAuditor) {
+    usage.covert = details.covert === true;
+    usage.actorId = entry.actorId;
+  }
+  return usage;
+}
