@@ -16,9 +16,11 @@ import { PlatformKeys } from './core/keys';
 import { registerHttpConventions, sendProblem } from './core/http';
 import { agreementsConsole } from './modules/agreements/console';
 import { agreementsRoutes } from './modules/agreements/routes';
+import { ConsentService, consentPages, consentRoutes } from './modules/consent';
 import { AgreementsService } from './modules/agreements/service';
 import { directoryRoutes } from './modules/directory/routes';
 import { ExchangeService, exchangeRoutes } from './modules/exchange';
+import { exchangeConsole } from './modules/exchange/console';
 import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
@@ -77,7 +79,9 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const registry = new RegistryService(pool, audit);
   const directory = new DirectoryService(pool);
   const agreements = new AgreementsService(pool, audit, directory, { events });
-  const exchange = new ExchangeService(pool, audit, directory, agreements, registry, await PlatformKeys.load(pool));
+  const keys = await PlatformKeys.load(pool);
+  const consents = new ConsentService(pool, audit, directory, keys);
+  const exchange = new ExchangeService(pool, audit, directory, agreements, registry, keys, consents);
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
@@ -118,7 +122,10 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(agreementsConsole(agreements));
   // EXCHANGE_BENCH_BASELINE=1 adds a no-checks twin of the exchange read, for bench/exchange.ts only.
   await app.register(exchangeRoutes(exchange, process.env.EXCHANGE_BENCH_BASELINE === '1' ? { baseline: { pool, registry } } : {}));
+  await app.register(exchangeConsole({ pool, audit, directory, exchange }));
   await app.register(trackerRoutes(tracker));
+  await app.register(consentRoutes(consents));
+  await app.register(consentPages(consents));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

@@ -57,6 +57,20 @@ export interface SubjectQuery {
   excludeActions?: readonly string[];
 }
 
+/** An organisation's entries of one action (`AuditLog.listByOrganisation`). */
+export interface OrganisationQuery {
+  /** The action, e.g. 'exchange.read'. */
+  action: string;
+  /** Also the entries whose details name a provider subsystem of this organisation (`details.providerSubsystem`, INSTANCE/CLASS/MEMBER/SUBSYSTEM). */
+  includeProviderSide: boolean;
+  /** Entries at or after this instant. */
+  from?: Date;
+  /** Entries strictly before this instant. */
+  to?: Date;
+  offset: number;
+  limit: number;
+}
+
 export interface VerificationReport {
   ok: boolean;
   /** Entries checked (every sealed entry). */
@@ -142,6 +156,38 @@ interface SealRow {
   hash_ok: boolean;
 }
 
+interface AuditRow {
+  id: string | null;
+  occurred_at: Date;
+  actor_id: string;
+  actor_role: string;
+  actor_org: string | null;
+  action: string;
+  subject_resident_id: string | null;
+  purpose: string;
+  resource: string;
+  outcome: AuditOutcome;
+  request_id: string | null;
+  details: Record<string, unknown> | null;
+}
+
+function toAuditRecord(row: AuditRow): AuditRecord {
+  return {
+    id: Number(row.id),
+    occurredAt: row.occurred_at,
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    actorOrg: row.actor_org,
+    action: row.action,
+    subjectResidentId: row.subject_resident_id === null ? null : Number(row.subject_resident_id),
+    purpose: row.purpose,
+    resource: row.resource,
+    outcome: row.outcome,
+    requestId: row.request_id,
+    details: row.details,
+  };
+}
+
 export class AuditLog {
   private readonly sealer: BackgroundLoop;
 
@@ -222,6 +268,29 @@ export class AuditLog {
         details: row.details,
       }));
     return { items, total };
+  }
+
+  /**
+   * One organisation's entries of one action, newest first, one page and how many match in all:
+   * those it made (actor_org) and, with includeProviderSide, those about its provider subsystems
+   * (details.providerSubsystem). One statement over the indexes of migrations/0008 (the provider
+   * side is indexed for 'exchange.read').
+   */
+  async listByOrganisation(organisation: string, query: OrganisationQuery, db: Queryable = this.pool): Promise<{ items: AuditRecord[]; total: number }> {
+    const result = await db.query<AuditRow & { total: number }>(
+      `WITH matching AS (
+         SELECT id, occurred_at, actor_id, actor_role, actor_org, action, subject_resident_id, purpose, resource, outcome, request_id, details
+           FROM audit.entries
+          WHERE action = $2
+            AND (actor_org = $1 OR ($3 AND split_part(details->>'providerSubsystem', '/', 3) = $1))
+            AND ($4::timestamptz IS NULL OR occurred_at >= $4)
+            AND ($5::timestamptz IS NULL OR occurred_at < $5))
+       SELECT c.total, p.*
+         FROM (SELECT count(*)::int AS total FROM matching) c
+         LEFT JOIN LATERAL (SELECT * FROM matching ORDER BY occurred_at DESC, id DESC OFFSET $6 LIMIT $7) p ON true`,
+      [organisation, query.action, query.includeProviderSide, query.from ?? null, query.to ?? null, query.offset, query.limit],
+    );
+    return { items: result.rows.filter((row) => row.id !== null).map(toAuditRecord), total: result.rows[0]?.total ?? 0 };
   }
 
   /**

@@ -6,7 +6,7 @@
 // Stage note: the private key is kept as a JWK in the database. Good enough while the database is
 // the platform's trust anchor anyway (the audit log lives there too); an HSM or cloud KMS takes
 // its place before production, behind the same `PlatformKeys` interface.
-import { calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, CompactSign, exportJWK, FlattenedSign, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Pool } from './db';
 import { withTransaction } from './db';
 
@@ -76,5 +76,10 @@ export class PlatformKeys {
       .setProtectedHeader({ ...header, alg: SIGNING_ALG, kid: this.kid, b64: false, crit: ['b64'] })
       .sign(this.privateKey);
     return `${jws.protected}..${jws.signature}`;
+  }
+
+  /** An ordinary compact JWS (`header.payload.signature`, payload base64url-encoded) over `payload`. */
+  signCompact(payload: Uint8Array, header: Record<string, string | number> = {}): Promise<string> {
+    return new CompactSign(payload).setProtectedHeader({ ...header, alg: SIGNING_ALG, kid: this.kid }).sign(this.privateKey);
   }
 }

@@ -238,7 +238,7 @@ describe('serving data under an agreement', () => {
     expect((await auditEntries('expired-1'))[0]).toMatchObject({ outcome: 'denied', resource: 'exchange/family.children' });
   });
 
-  it('an agreement that needs consent → CONSENT_REQUIRED (no consent module yet), audited with the agreement', async () => {
+  it('an agreement that needs consent, without the resident\'s consent → CONSENT_REQUIRED, audited with the agreement', async () => {
     const agreement = await activeAgreement({ clientSubsystem: EMPLOYMENT, productId: 'resident.basic', purposeCode: 'EMPLOYMENT-INSURANCE', fields: ['nameKo'], consentRequired: true });
     const response = await exchange(`${BASIC}/4`, { client: EMPLOYMENT, purpose: 'EMPLOYMENT-INSURANCE', userId: 'MOEL-0001', id: 'consent-1' });
     expectDenied(response, 403, 'CONSENT_REQUIRED', 'Client.ConsentRequired');

@@ -1,9 +1,12 @@
 // The once-only exchange (issue 3): an agency's subsystem reads one data product about one subject
 // from the provider's registry, X-Road style. A request is served only when the client's API
 // credential is valid for the X-Road-Client it names, the provider subsystem offers the service,
-// an active agreement covers client, product and purpose, the agreement needs no consent (there is
-// no consent module yet), and the subject exists; the answer holds only the agreement's fields and
-// is signed with the platform key. Every request that names a client and a service, allowed or
+// an active agreement covers client, product and purpose, the resident's active consent exists when
+// the agreement requires one, and the subject exists; the answer holds only the agreement's fields
+// and is signed with the platform key. A client with no agreement may still read a resident's data
+// product under that resident's active MyData consent for it (the consent module): the answer then
+// holds the whole product, the consent's purpose. Every consent use is recorded, and the audit
+// entry names the consent (details.consentId). Every request that names a client and a service, allowed or
 // denied, is audited ('exchange.read'); allowed ones in the same transaction as the registry read,
 // together with the public monthly counters.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -77,6 +80,17 @@ export function currentMonth(now = new Date()): string {
   return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 7);
 }
 
+/** What the exchange needs from the consent module (src/modules/consent): its MyData consents. */
+export interface ConsentPort {
+  findActiveConsent(
+    db: Queryable,
+    query: { residentId: number; recipientSubsystem: string; productId: string; purposeCode?: string; at?: Date },
+  ): Promise<{ id: string; purposeText: string } | null>;
+  /** Whether any consent (in any state) was ever given for this recipient and product. */
+  anyConsent(db: Queryable, query: { residentId: number; recipientSubsystem: string; productId: string }): Promise<boolean>;
+  recordUse(db: Queryable, consentId: string, productId?: string): Promise<void>;
+}
+
 interface Denial {
   xroad: XRoadErrorCode;
   detail: string;
@@ -92,6 +106,7 @@ export class ExchangeService {
     private readonly agreements: AgreementsService,
     private readonly registry: RegistryService,
     private readonly keys: PlatformKeys,
+    private readonly consents: ConsentPort | null = null,
   ) {}
 
   jwks(): PublicJwks {
@@ -178,30 +193,53 @@ export class ExchangeService {
     // 5. Agreement, consent, the read, the audit entry and the counter: one transaction.
     const outcome = await withTransaction(this.pool, async (tx): Promise<ExchangeResponse | AppError> => {
       const agreement = await this.agreements.findActiveAgreement(tx, { clientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode });
+      const residentId = product.subject === 'resident' && typeof subject === 'number' ? subject : null;
+      const consentQuery = residentId === null ? null : { residentId, recipientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode };
+      const findConsent = () => (consentQuery && this.consents ? this.consents.findActiveConsent(tx, consentQuery) : Promise.resolve(null));
+      let consent: { id: string; purposeText: string } | null = null;
       if (!agreement) {
-        return this.recordDenial(tx, request, { xroad: 'Client.AgreementMissing', detail: `No active agreement lets ${request.client} use ${product.id} for ${request.purposeCode}.` }, product, true, null);
-      }
-      if (agreement.consentRequired) {
-        return this.recordDenial(
-          tx,
-          request,
-          { xroad: 'Client.ConsentRequired', detail: `Agreement ${agreement.id} requires the data subject's consent, which the exchange cannot check yet.` },
-          product,
-          true,
-          agreement,
-        );
+        // The MyData path: no agreement, but the resident's own active consent for this client.
+        consent = await findConsent();
+        if (!consent) {
+          const consented = consentQuery && this.consents ? await this.consents.anyConsent(tx, consentQuery) : false;
+          if (consented) {
+            return this.recordDenial(
+              tx,
+              request,
+              { xroad: 'Client.ConsentRequired', detail: `The data subject's consent for ${request.client} to use ${product.id} for ${request.purposeCode} is not active (paused, withdrawn, expired or used up).` },
+              product,
+              true,
+              null,
+            );
+          }
+          return this.recordDenial(tx, request, { xroad: 'Client.AgreementMissing', detail: `No active agreement lets ${request.client} use ${product.id} for ${request.purposeCode}.` }, product, true, null);
+        }
+      } else if (agreement.consentRequired) {
+        consent = await findConsent();
+        if (!consent) {
+          return this.recordDenial(
+            tx,
+            request,
+            { xroad: 'Client.ConsentRequired', detail: `Agreement ${agreement.id} requires the data subject's active consent for ${request.client} to use ${product.id} for ${request.purposeCode}; there is none.` },
+            product,
+            true,
+            agreement,
+          );
+        }
       }
       const record = await this.registry.readDataProduct(tx, product.id, subject);
       if (!record) {
         return this.recordDenial(tx, request, { xroad: 'Server.SubjectUnknown', detail: `${product.id} has no subject ${request.subjectId}.` }, product, true, agreement);
       }
-      const approved = new Set(agreement.fields);
+      // An agreement approves exact fields; a consent covers whole data products.
+      const approved = new Set(agreement ? agreement.fields : product.fields.map((f) => f.name));
       const minimised: Record<string, unknown> = {};
       for (const field of product.fields) {
         if (approved.has(field.name) && Object.hasOwn(record, field.name)) minimised[field.name] = record[field.name];
       }
       const fields = Object.keys(minimised);
-      await this.audit.append(tx, this.entry(request, product, 'allowed', agreement, fields, null));
+      if (consent && this.consents) await this.consents.recordUse(tx, consent.id, product.id);
+      await this.audit.append(tx, this.entry(request, product, 'allowed', agreement, fields, null, consent));
       await this.count(tx, request, product, 'allowed');
       const body = Buffer.from(JSON.stringify(minimised), 'utf8');
       const signature = await this.keys.signDetached(signedPayload(request.requestHash, body));
@@ -265,12 +303,13 @@ export class ExchangeService {
     agreement: ActiveAgreement | null,
     fields: string[],
     denial: XRoadErrorCode | null,
+    consent: { id: string; purposeText: string } | null = null,
   ): AuditEntry {
     const subject = product?.subject === 'resident' ? normalizeSubjectId('resident', request.subjectId) : null;
     return {
       actor: { id: request.client, role: 'system', org: request.clientParts.memberCode },
       action: 'exchange.read',
-      purpose: outcome === 'allowed' && agreement ? agreement.purposeText : request.purposeCode,
+      purpose: outcome === 'allowed' && agreement ? agreement.purposeText : outcome === 'allowed' && consent ? consent.purposeText : request.purposeCode,
       resource: `exchange/${request.serviceCode}`,
       outcome,
       subjectResidentId: typeof subject === 'number' ? subject : null,
@@ -286,6 +325,8 @@ export class ExchangeService {
         userId: request.userId,
         issue: request.issue,
         denial,
+        // Only when a consent let the request through: the entry names it.
+        ...(consent ? { consentId: consent.id } : {}),
       },
     };
   }

@@ -1,0 +1,141 @@
+// The exchange's console pages in a real browser with JavaScript switched off, with data present:
+// an official's exchange log (as client and as data holder) and the operator's monthly statistics
+// pass axe (WCAG 2.2 AA) in Korean and English, and are reachable from the main menu.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient } from '../support/platform';
+import type { Principal } from '../../src/core/auth';
+import { AgreementsService, type AgreementContext } from '../../src/modules/agreements';
+import { DirectoryService } from '../../src/modules/directory';
+import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+
+const WELFARE = 'KR/GOV/MOHW/welfare-benefits';
+let harness: BrowserHarness;
+
+function staff(role: Principal['role'], agencyCode: string, staffId: string): Principal {
+  return { accountId: `staff-${staffId}`, sessionId: 'test', role, residentId: null, agencyCode, displayName: { ko: staffId, en: staffId } };
+}
+const contextOf = (principal: Principal): AgreementContext => ({
+  principal,
+  actor: { id: principal.accountId, role: principal.role, org: principal.agencyCode },
+  requestId: `browser-setup-${principal.accountId}-${Math.random().toString(36).slice(2)}`,
+});
+
+beforeAll(async () => {
+  harness = await startBrowserHarness({ residents: 30 });
+  const { platform } = harness;
+  const agreements = new AgreementsService(platform.database.pool, platform.audit, new DirectoryService(platform.database.pool));
+  const created = await agreements.request(contextOf(staff('official', 'MOHW', 'MOHW-0001')), {
+    clientSubsystem: WELFARE,
+    productId: 'family.children',
+    purposeCode: 'WELFARE-ELIGIBILITY',
+    purposeText: '아동수당 지급 대상 확인',
+    legalBasis: '아동수당법 제9조',
+    fields: ['childCount'],
+    validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    consentRequired: false,
+  });
+  await agreements.decide(contextOf(staff('official', 'SCOURT', 'SCOURT-0001')), created.id, { decision: 'approve' });
+  await agreements.decide(contextOf(staff('operator', 'MOIS', 'MOIS-OPS-01')), created.id, { decision: 'approve' });
+  const operator = new TestClient(platform.app);
+  await operator.signIn({ staffId: 'MOIS-OPS-01' });
+  const issued = await operator.request({ method: 'POST', url: '/api/v1/exchange/credentials', json: { subsystemId: WELFARE }, headers: { 'x-csrf-token': operator.csrfToken! } });
+  expect(issued.statusCode, issued.body).toBe(201);
+  const secret = issued.json().secret as string;
+  const read = (subject: number, purpose: string) =>
+    platform.app.inject({
+      url: `/r1/KR/GOV/SCOURT/family-relations/family.children/${subject}`,
+      headers: { 'x-road-client': WELFARE, authorization: `Bearer ${secret}`, 'x-road-purpose': purpose, 'x-road-userid': 'MOHW-0001' },
+    });
+  for (const subject of [1, 2, 3]) expect((await read(subject, 'WELFARE-ELIGIBILITY')).statusCode).toBe(200);
+  expect((await read(4, 'TAX-ASSESSMENT')).statusCode).toBe(403);
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function signedInPage(staffId: string): Promise<Page> {
+  const context = await harness.newContext();
+  const page = await context.newPage();
+  await page.goto('/sign-in?returnTo=%2Fconsole%2Fagreements');
+  await page.locator('form:has(input[name="authenticator"][value="gpki"]) button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/gpki/authorize');
+  await page.locator('select#person').selectOption(`staff:${staffId}`);
+  await page.locator('form[action$="/authorize"] button[type="submit"]').click();
+  await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/console/agreements');
+  return page;
+}
+
+async function expectAccessible(page: Page, locale: 'ko' | 'en'): Promise<void> {
+  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+  const report = await axeAudit(page);
+  expect(report.violations.length, report.summary).toBe(0);
+  expect(report.passed, 'axe passed hardly any rules: did it run on the real page?').toBeGreaterThan(10);
+}
+
+describe('exchange console pages without JavaScript', () => {
+  it('the exchange log: client and holder views, filter form, accessible in ko and en', async () => {
+    const page = await signedInPage('MOHW-0001');
+    await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '정보공동이용 기록' }).click();
+    await page.waitForURL((url) => url.pathname === '/console/exchange-log');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('정보공동이용 요청 기록');
+    const table = page.getByRole('table', { name: /정보공동이용 요청: 전체 4건/ });
+    expect(await table.locator('tbody tr').count()).toBe(4);
+    await expectAccessible(page, 'ko');
+    await page.goto('/console/exchange-log?lang=en');
+    await expectAccessible(page, 'en');
+    // The period filter works as a plain GET form; a bad date is summarised and marked.
+    await page.getByLabel('From').fill('2020-01-01');
+    await page.getByLabel('To').fill('2020-01-31');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.get('periodStart') === '2020-01-01');
+    expect(await page.locator('#exchange-log-empty').count()).toBe(1);
+    await expectAccessible(page, 'en');
+    await page.goto('/console/exchange-log?periodStart=2026-02-30&lang=en');
+    expect(await page.getByRole('alert').count()).toBe(1);
+    await expectAccessible(page, 'en');
+
+    const holder = await signedInPage('SCOURT-0001');
+    await holder.goto('/console/exchange-log?lang=en');
+    expect(await holder.getByRole('table', { name: /of 4$/ }).locator('tbody tr').first().textContent()).toContain('Data holder');
+    await expectAccessible(holder, 'en');
+  });
+
+  it('the statistics: per client agency × product, month selector, accessible in ko and en', async () => {
+    const page = await signedInPage('MOIS-OPS-01');
+    await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '정보공동이용 통계' }).click();
+    await page.waitForURL((url) => url.pathname === '/console/statistics');
+    const table = page.getByRole('table', { name: /이용 기관·데이터 상품별 요청 수/ });
+    const row = table.getByRole('row', { name: /MOHW/ });
+    expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['3', '1', '4']));
+    await expectAccessible(page, 'ko');
+    await page.goto('/console/statistics?lang=en');
+    await expectAccessible(page, 'en');
+    await page.getByLabel('Month', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.has('month'));
+    expect(await page.locator('#statistics-empty').count()).toBe(1);
+    await expectAccessible(page, 'en');
+  });
+
+  it('the README\'s developer-tools line issues a credential from the operator\'s signed-in browser', async () => {
+    const context = await harness.newContext({ javaScriptEnabled: true });
+    const page = await context.newPage();
+    await page.goto('/sign-in?returnTo=%2Fconsole%2Fagreements');
+    await page.locator('form:has(input[name="authenticator"][value="gpki"]) button[type="submit"]').click();
+    await page.waitForURL((url) => url.pathname === '/simulated-authenticators/gpki/authorize');
+    await page.locator('select#person').selectOption('staff:MOIS-OPS-01');
+    await page.locator('form[action$="/authorize"] button[type="submit"]').click();
+    await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
+    await page.waitForURL((url) => url.pathname === '/console/agreements');
+    // Exactly the README's line; `document` is the page's (no DOM types in this Node project).
+    const issued = await page.evaluate(async () => {
+      const document = (globalThis as unknown as { document: { querySelector(selector: string): { value: string } } }).document;
+      return (await fetch('/api/v1/exchange/credentials', { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': document.querySelector('input[name="_csrf"]').value },
+        body: JSON.stringify({ subsystemId: 'KR/GOV/MOHW/welfare-benefits' }) })).json() as { secret?: string };
+    });
+    expect(issued.secret).toMatch(/^ogx_/);
+  });
+});
