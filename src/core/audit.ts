@@ -222,21 +222,7 @@ export class AuditLog {
    * One statement over the (subject_resident_id, occurred_at DESC) index.
    */
   async listBySubject(residentId: number, query: SubjectQuery, db: Queryable = this.pool): Promise<{ items: AuditRecord[]; total: number }> {
-    const result = await db.query<{
-      total: number;
-      id: string | null;
-      occurred_at: Date;
-      actor_id: string;
-      actor_role: string;
-      actor_org: string | null;
-      action: string;
-      subject_resident_id: string | null;
-      purpose: string;
-      resource: string;
-      outcome: AuditOutcome;
-      request_id: string | null;
-      details: Record<string, unknown> | null;
-    }>(
+    const result = await db.query<AuditRow & { total: number }>(
       `WITH matching AS (
          SELECT id, occurred_at, actor_id, actor_role, actor_org, action, subject_resident_id, purpose, resource, outcome, request_id, details
            FROM audit.entries
