@@ -239,20 +239,7 @@ export class AuditLog {
     const total = result.rows[0]?.total ?? 0;
     const items = result.rows
       .filter((row) => row.id !== null)
-      .map((row) => ({
-        id: Number(row.id),
-        occurredAt: row.occurred_at,
-        actorId: row.actor_id,
-        actorRole: row.actor_role,
-        actorOrg: row.actor_org,
-        action: row.action,
-        subjectResidentId: row.subject_resident_id === null ? null : Number(row.subject_resident_id),
-        purpose: row.purpose,
-        resource: row.resource,
-        outcome: row.outcome,
-        requestId: row.request_id,
-        details: row.details,
-      }));
+      .map(toAuditRecord);
     return { items, total };
   }
 

@@ -8,18 +8,12 @@ import type { Principal } from '../../src/core/auth';
 import { AgreementsService, type AgreementContext } from '../../src/modules/agreements';
 import { DirectoryService } from '../../src/modules/directory';
 import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+import { contextOf as contextFor, staff } from '../support/staff';
 
 const WELFARE = 'KR/GOV/MOHW/welfare-benefits';
 let harness: BrowserHarness;
 
-function staff(role: Principal['role'], agencyCode: string, staffId: string): Principal {
-  return { accountId: `staff-${staffId}`, sessionId: 'test', role, residentId: null, agencyCode, displayName: { ko: staffId, en: staffId } };
-}
-const contextOf = (principal: Principal): AgreementContext => ({
-  principal,
-  actor: { id: principal.accountId, role: principal.role, org: principal.agencyCode },
-  requestId: `browser-setup-${principal.accountId}-${Math.random().toString(36).slice(2)}`,
-});
+const contextOf = (principal: Principal): AgreementContext => contextFor(principal, 'browser-setup');
 
 beforeAll(async () => {
   harness = await startBrowserHarness({ residents: 30 });

@@ -16,6 +16,7 @@ import type { RequestInput } from '../agreements/rules';
 import { DirectoryService } from '../directory';
 import { findDataProduct } from '../registry/data-products';
 import { verifyConsentArtefact } from './service';
+import { contextOf as contextFor, staff } from '../../../test/support/staff';
 
 let platform: TestPlatform;
 let agreements: AgreementsService;
@@ -31,15 +32,7 @@ const BASIC = '/r1/KR/GOV/MOIS/resident-register/resident.basic';
 const INCOME = '/r1/KR/GOV/NTS/hometax/tax.income-certificate';
 const DISABILITY = '/r1/KR/GOV/MOHW/disability-register/disability.status';
 
-function staff(role: Principal['role'], agencyCode: string, staffId: string): Principal {
-  return { accountId: `staff-${staffId}`, sessionId: 'test', role, residentId: null, agencyCode, displayName: { ko: staffId, en: staffId } };
-}
-let setupNo = 0;
-const contextOf = (principal: Principal): AgreementContext => ({
-  principal,
-  actor: { id: principal.accountId, role: principal.role, org: principal.agencyCode },
-  requestId: `consent-setup-${(setupNo += 1)}`,
-});
+const contextOf = (principal: Principal): AgreementContext => contextFor(principal, 'consent-setup');
 
 async function activeAgreement(input: Partial<RequestInput> & Pick<RequestInput, 'clientSubsystem' | 'productId' | 'purposeCode' | 'fields'>) {
   const created = await agreements.request(contextOf(staff('official', 'MOHW', 'MOHW-0001')), {

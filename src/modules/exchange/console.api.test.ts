@@ -8,6 +8,7 @@ import type { Principal } from '../../core/auth';
 import { AgreementsService, type AgreementContext } from '../agreements';
 import type { RequestInput } from '../agreements/rules';
 import { DirectoryService } from '../directory';
+import { contextOf as contextFor, staff } from '../../../test/support/staff';
 
 let platform: TestPlatform;
 let agreements: AgreementsService;
@@ -18,15 +19,7 @@ const EMPLOYMENT = 'KR/GOV/MOEL/employment-insurance';
 const CHILDREN = '/r1/KR/GOV/SCOURT/family-relations/family.children';
 const INCOME = '/r1/KR/GOV/NTS/hometax/tax.income-certificate';
 
-function staff(role: Principal['role'], agencyCode: string, staffId: string): Principal {
-  return { accountId: `staff-${staffId}`, sessionId: 'test', role, residentId: null, agencyCode, displayName: { ko: staffId, en: staffId } };
-}
-let setupNo = 0;
-const contextOf = (principal: Principal): AgreementContext => ({
-  principal,
-  actor: { id: principal.accountId, role: principal.role, org: principal.agencyCode },
-  requestId: `console-setup-${(setupNo += 1)}`,
-});
+const contextOf = (principal: Principal): AgreementContext => contextFor(principal, 'console-setup');
 const OFFICIALS: Record<string, Principal> = Object.fromEntries(
   ['MOHW', 'MOEL', 'SCOURT', 'NTS'].map((agency) => [agency, staff('official', agency, `${agency}-0001`)]),
 );

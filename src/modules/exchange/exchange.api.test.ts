@@ -12,6 +12,7 @@ import type { RequestInput } from '../agreements/rules';
 import { DirectoryService } from '../directory';
 import { requestHash, signedPayload } from './protocol';
 import { currentMonth } from './service';
+import { contextOf as contextFor, staff } from '../../../test/support/staff';
 
 let platform: TestPlatform;
 let agreements: AgreementsService;
@@ -24,15 +25,7 @@ const BANK = 'KR/COM/DEMOBANK/loans';
 const BASIC = '/r1/KR/GOV/MOIS/resident-register/resident.basic';
 const CHILDREN = '/r1/KR/GOV/SCOURT/family-relations/family.children';
 
-function staff(role: Principal['role'], agencyCode: string, staffId: string): Principal {
-  return { accountId: `staff-${staffId}`, sessionId: 'test', role, residentId: null, agencyCode, displayName: { ko: staffId, en: staffId } };
-}
-let setupNo = 0;
-const contextOf = (principal: Principal): AgreementContext => ({
-  principal,
-  actor: { id: principal.accountId, role: principal.role, org: principal.agencyCode },
-  requestId: `exchange-setup-${(setupNo += 1)}`,
-});
+const contextOf = (principal: Principal): AgreementContext => contextFor(principal, 'exchange-setup');
 const OPERATOR = staff('operator', 'MOIS', 'MOIS-OPS-01');
 const HOLDERS: Record<string, Principal> = { MOIS: staff('official', 'MOIS', 'MOIS-0001'), SCOURT: staff('official', 'SCOURT', 'SCOURT-0001') };
 const CLIENTS: Record<string, Principal> = {
