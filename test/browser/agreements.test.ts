@@ -5,7 +5,7 @@
 // in Korean and English.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 
 const LOCALES = ['ko', 'en'] as const;
 type Locale = (typeof LOCALES)[number];
@@ -19,29 +19,11 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** Signs in through the chooser and the simulated GPKI page, then lands on the console. */
-async function signInAsStaff(page: Page, staffId: string): Promise<void> {
-  await page.goto('/sign-in?returnTo=%2Fconsole%2Fagreements');
-  await page.locator('form:has(input[name="authenticator"][value="gpki"]) button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/gpki/authorize');
-  await page.locator('select#person').selectOption(`staff:${staffId}`);
-  await page.locator('form[action$="/authorize"] button[type="submit"]').click();
-  await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/console/agreements');
-}
-
 async function staffContext(staffId: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await harness.newContext();
   const page = await context.newPage();
   await signInAsStaff(page, staffId);
   return { context, page };
-}
-
-async function expectAccessible(page: Page, locale: Locale): Promise<void> {
-  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-  const report = await axeAudit(page);
-  expect(report.violations.length, report.summary).toBe(0);
-  expect(report.passed, 'axe passed hardly any rules: did it run on the real page?').toBeGreaterThan(10);
 }
 
 describe('an agreement from request to active, without JavaScript', () => {

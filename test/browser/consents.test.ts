@@ -3,7 +3,7 @@
 // consent, reads the receipt in Korean and English, and withdraws it; every state passes axe.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsFirstResident, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
 
@@ -14,29 +14,11 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function expectAccessible(page: Page, locale: 'ko' | 'en'): Promise<void> {
-  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-  const report = await axeAudit(page);
-  expect(report.violations.length, report.summary).toBe(0);
-  expect(report.passed).toBeGreaterThan(10);
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/sign-in?lang=ko');
-  await page.locator('form:has(input[name="authenticator"][value="kakao"]) button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/kakao/authorize');
-  const value = (await page.locator('select#person option').first().getAttribute('value')) ?? '';
-  await page.locator('select#person').selectOption(value);
-  await page.locator('form[action$="/authorize"] button[type="submit"]').click();
-  await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/me');
-}
-
 describe('my consents, without JavaScript', () => {
   it('a resident gives the demo bank a consent, sees the receipt and withdraws it; axe passes in Korean and English', async () => {
     const context = await harness.newContext();
     const page = await context.newPage();
-    await signIn(page);
+    await signInAsFirstResident(page);
 
     await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '내 동의 관리' }).click();
     await page.waitForURL((url) => url.pathname === '/me/consents');

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPayload, type AuditEntry } from '../../src/core/audit';
-import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsFirstResident, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
 let residentId: number;
@@ -41,32 +41,11 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function expectAccessible(page: Page, locale: 'ko' | 'en'): Promise<void> {
-  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-  const report = await axeAudit(page);
-  expect(report.violations.length, report.summary).toBe(0);
-  expect(report.passed).toBeGreaterThan(10);
-}
-
-/** Signs in through the chooser and the simulated Kakao authenticator as the first demo person. */
-async function signIn(page: Page): Promise<number> {
-  await page.goto('/sign-in?lang=ko');
-  await page.locator('form:has(input[name="authenticator"][value="kakao"]) button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/kakao/authorize');
-  const value = (await page.locator('select#person option').first().getAttribute('value')) ?? '';
-  const id = Number(/^resident:(\d+)$/.exec(value)?.[1]);
-  await page.locator('select#person').selectOption(value);
-  await page.locator('form[action$="/authorize"] button[type="submit"]').click();
-  await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/me');
-  return id;
-}
-
 describe('who used my data, without JavaScript', () => {
   it('a resident finds the page from the menu and sees an agency\'s lookup, in Korean and English; axe passes', async () => {
     const context = await harness.newContext();
     const page = await context.newPage();
-    residentId = await signIn(page);
+    residentId = await signInAsFirstResident(page);
     const pool = harness.platform.database.pool;
     await pool.query('INSERT INTO audit.entries (payload) VALUES ($1)', [auditPayload(exchangeRead(residentId, 'xroad-browser-1'), Date.parse('2026-03-05T14:00:00+09:00'))]);
     await pool.query('INSERT INTO audit.entries (payload) VALUES ($1)', [auditPayload(exchangeRead(residentId, 'xroad-browser-covert', true), Date.parse('2026-03-06T14:00:00+09:00'))]);
@@ -100,7 +79,7 @@ describe('who used my data, without JavaScript', () => {
   it('filters by period with the form, shows the empty state and a rejected period next to its field; axe passes', async () => {
     const context = await harness.newContext();
     const page = await context.newPage();
-    await signIn(page);
+    await signInAsFirstResident(page);
     await page.goto('/me/data-usage?lang=en');
 
     await page.getByLabel('From', { exact: true }).fill('2026-03-01');

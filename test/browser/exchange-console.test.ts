@@ -7,7 +7,7 @@ import { TestClient } from '../support/platform';
 import type { Principal } from '../../src/core/auth';
 import { AgreementsService, type AgreementContext } from '../../src/modules/agreements';
 import { DirectoryService } from '../../src/modules/directory';
-import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 import { contextOf as contextFor, staff } from '../support/staff';
 
 const WELFARE = 'KR/GOV/MOHW/welfare-benefits';
@@ -51,21 +51,8 @@ afterAll(async () => {
 async function signedInPage(staffId: string): Promise<Page> {
   const context = await harness.newContext();
   const page = await context.newPage();
-  await page.goto('/sign-in?returnTo=%2Fconsole%2Fagreements');
-  await page.locator('form:has(input[name="authenticator"][value="gpki"]) button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/gpki/authorize');
-  await page.locator('select#person').selectOption(`staff:${staffId}`);
-  await page.locator('form[action$="/authorize"] button[type="submit"]').click();
-  await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === '/console/agreements');
+  await signInAsStaff(page, staffId);
   return page;
-}
-
-async function expectAccessible(page: Page, locale: 'ko' | 'en'): Promise<void> {
-  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-  const report = await axeAudit(page);
-  expect(report.violations.length, report.summary).toBe(0);
-  expect(report.passed, 'axe passed hardly any rules: did it run on the real page?').toBeGreaterThan(10);
 }
 
 describe('exchange console pages without JavaScript', () => {

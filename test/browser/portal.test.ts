@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskRrn } from '../../src/modules/registry/population/identifiers';
-import { axeAudit, startBrowserHarness, type BrowserHarness } from './support';
+import { axeAudit, expectAccessible, startBrowserHarness, type BrowserHarness } from './support';
 
 const LOCALES = ['ko', 'en'] as const;
 type Locale = (typeof LOCALES)[number];
@@ -68,14 +68,6 @@ async function residentFacts(residentId: number) {
   const rrn = await harness.platform.registry.rrnForSimulatedAuthenticator(residentId);
   if (!name || !rrn) throw new Error(`resident ${residentId} is not in the registry`);
   return { name, rrn, masked: maskRrn(rrn), digits: rrn.replace(/\D/g, '') };
-}
-
-async function expectAccessible(page: Page, locale: Locale): Promise<void> {
-  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-  const report = await axeAudit(page);
-  expect(report.violations.length, report.summary).toBe(0);
-  expect(report.passed, 'axe passed hardly any rules: did it run on the real page?').toBeGreaterThan(10);
-  if (report.incomplete.length && process.env.AXE_VERBOSE === '1') console.info(`${report.url}: needs review`, report.incomplete);
 }
 
 /** The element that has focus, described by tag, id and class. */

@@ -3,6 +3,7 @@
 // whose failure message says what is wrong and where.
 import type { AddressInfo } from 'node:net';
 import axe from 'axe-core';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -191,4 +192,39 @@ function summarise(url: string, violations: AxeFinding[]): string {
     if (v.nodes.length > 10) lines.push(`    … and ${v.nodes.length - 10} more element(s)`);
   }
   return lines.join('\n');
+}
+
+/** The page is in `locale` and axe finds no WCAG 2.2 A/AA violation on it. */
+export async function expectAccessible(page: Page, locale: 'ko' | 'en'): Promise<void> {
+  expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+  const report = await axeAudit(page);
+  expect(report.violations.length, report.summary).toBe(0);
+  expect(report.passed, 'axe passed hardly any rules: did it run on the real page?').toBeGreaterThan(10);
+  if (report.incomplete.length && process.env.AXE_VERBOSE === '1') console.info(`${report.url}: needs review`, report.incomplete);
+}
+
+/** Confirms the chosen person on the simulated authenticator's page and returns to OnceGov. */
+async function confirmAndContinue(page: Page, person: string, landing: string): Promise<void> {
+  await page.locator('select#person').selectOption(person);
+  await page.locator('form[action$="/authorize"] button[type="submit"]').click();
+  await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === landing);
+}
+
+/** Signs in with the simulated Kakao authenticator as its first demo person; returns the resident id. */
+export async function signInAsFirstResident(page: Page): Promise<number> {
+  await page.goto('/sign-in?lang=ko');
+  await page.locator('form:has(input[name="authenticator"][value="kakao"]) button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/kakao/authorize');
+  const value = (await page.locator('select#person option').first().getAttribute('value')) ?? '';
+  await confirmAndContinue(page, value, '/me');
+  return Number(/^resident:(\d+)$/.exec(value)?.[1]);
+}
+
+/** Signs in with the simulated GPKI as a demo official, operator or auditor; lands on the agreements console. */
+export async function signInAsStaff(page: Page, staffId: string): Promise<void> {
+  await page.goto('/sign-in?returnTo=%2Fconsole%2Fagreements');
+  await page.locator('form:has(input[name="authenticator"][value="gpki"]) button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/simulated-authenticators/gpki/authorize');
+  await confirmAndContinue(page, `staff:${staffId}`, '/console/agreements');
 }
