@@ -13,6 +13,7 @@ import type { AuditLog, AuditRecord } from '../../core/audit';
 import { actorOf, redirectToSignIn } from '../../core/auth';
 import { withTransaction, type Pool } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { PERIOD_MESSAGES, periodBounds, periodProblems, readPeriod, type Period, type PeriodField } from '../../core/period';
 import { defineMessages, formatDate, formatDateTime, t, type Locale, type Message } from '../../core/i18n';
 import { pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
@@ -20,7 +21,6 @@ import { renderPage } from '../../core/web/layout';
 import { findPurpose } from '../agreements/purposes';
 import type { DirectoryService } from '../directory';
 import { findDataProduct } from '../registry/data-products';
-import { isCalendarDate, periodBounds } from '../tracker/service';
 import { currentMonth, type ExchangeService } from './service';
 
 export const EXCHANGE_LOG_READ = 'exchange.log.read';
@@ -37,12 +37,6 @@ const messages = defineMessages({
     en: 'Requests under covert (law-enforcement) agreements are marked "Covert": the data subject does not see them, so handle them with care.',
   },
   staffOnly: { ko: '정보공동이용 요청 기록은 기관 공무원만 볼 수 있습니다.', en: 'Only agency officials can see an exchange request log.' },
-  filter: { ko: '기간 선택', en: 'Choose a period' },
-  periodStart: { ko: '시작일', en: 'From' },
-  periodEnd: { ko: '종료일', en: 'To' },
-  dateHint: { ko: '예: 2026-01-31', en: 'For example 2026-01-31' },
-  show: { ko: '조회', en: 'Show' },
-  clear: { ko: '전체 기간 보기', en: 'Show all dates' },
   caption: { ko: '{agency} 정보공동이용 요청: 전체 {total}건 중 {from}–{to}번째', en: 'Exchange requests of {agency}: {from}–{to} of {total}' },
   captionPeriod: { ko: ' ({start} ~ {end})', en: ' ({start} to {end})' },
   any: { ko: '처음', en: 'the beginning' },
@@ -71,8 +65,6 @@ const messages = defineMessages({
   next: { ko: '다음 {n}건', en: 'Next {n}' },
   errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
-  dateInvalid: { ko: '날짜를 예: 2026-01-31 형식으로 입력하세요', en: 'Enter a date like 2026-01-31' },
-  endBeforeStart: { ko: '종료일은 시작일과 같거나 그 이후여야 합니다', en: 'The end date must be the same as or after the start date' },
   statsTitle: { ko: '정보공동이용 월별 통계', en: 'Monthly exchange statistics' },
   statsLead: {
     ko: '이용 기관과 데이터 상품별로 한 달 동안 제공된 요청과 거부된 요청의 수입니다(한국 시간 기준). 같은 숫자를 공개 API GET /api/v1/exchange/statistics 로도 제공합니다.',
@@ -90,7 +82,6 @@ const messages = defineMessages({
 });
 
 const PERIOD_FIELDS = ['periodStart', 'periodEnd'] as const;
-type PeriodField = (typeof PERIOD_FIELDS)[number];
 
 const LogQuery = Type.Object({
   periodStart: Type.Optional(Type.String({ maxLength: 30 })),
@@ -167,7 +158,7 @@ export function exchangeConsole(deps: { pool: Pool; audit: AuditLog; directory: 
   }
 
   /** The agency's exchange requests, one page; the view is audited in the same transaction. */
-  async function readLog(request: FastifyRequest, agency: string, bounds: { from?: Date; to?: Date }, period: Record<PeriodField, string | undefined>, offset: number) {
+  async function readLog(request: FastifyRequest, agency: string, bounds: { from?: Date; to?: Date }, period: Period, offset: number) {
     return withTransaction(pool, async (tx) => {
       const page = await audit.listByOrganisation(agency, { action: 'exchange.read', includeProviderSide: true, ...bounds, offset, limit: PAGE_SIZE }, tx);
       await audit.append(tx, {
@@ -183,7 +174,7 @@ export function exchangeConsole(deps: { pool: Pool; audit: AuditLog; directory: 
     });
   }
 
-  function logHref(locale: Locale, period: Record<PeriodField, string | undefined>, offset: number): string {
+  function logHref(locale: Locale, period: Period, offset: number): string {
     const query = new URLSearchParams();
     for (const name of PERIOD_FIELDS) if (period[name]) query.set(name, period[name]!);
     if (offset > 0) query.set('offset', String(offset));
@@ -219,18 +210,9 @@ export function exchangeConsole(deps: { pool: Pool; audit: AuditLog; directory: 
           throw new AppError('FORBIDDEN', t(locale, messages.staffOnly));
         }
         const agency = principal.agencyCode;
-        const period: Record<PeriodField, string | undefined> = {
-          periodStart: request.query.periodStart?.trim() || undefined,
-          periodEnd: request.query.periodEnd?.trim() || undefined,
-        };
+        const period = readPeriod(request.query);
         const offset = /^\d{1,7}$/.test(request.query.offset ?? '') ? Number(request.query.offset) : 0;
-        const invalid = new Map<PeriodField, string>();
-        for (const name of PERIOD_FIELDS) {
-          if (period[name] !== undefined && !isCalendarDate(period[name]!)) invalid.set(name, t(locale, messages.dateInvalid));
-        }
-        if (invalid.size === 0 && period.periodStart && period.periodEnd && period.periodStart > period.periodEnd) {
-          invalid.set('periodEnd', t(locale, messages.endBeforeStart));
-        }
+        const invalid = periodProblems(locale, period);
 
         const { members, systems } = await names();
         const agencyName = members.get(agency)?.[locale] ?? agency;
@@ -285,8 +267,8 @@ ${next !== null ? html`<li><a href="${logHref(locale, period, next)}" rel="next"
         }
         const field = (name: PeriodField) => {
           const error = invalid.get(name);
-          return html`<div class="field${error ? ' field-error' : ''}"><label for="${name}">${t(locale, messages[name])}</label>
-<p class="hint" id="${name}-hint">${t(locale, messages.dateHint)}</p>
+          return html`<div class="field${error ? ' field-error' : ''}"><label for="${name}">${t(locale, PERIOD_MESSAGES[name])}</label>
+<p class="hint" id="${name}-hint">${t(locale, PERIOD_MESSAGES.dateHint)}</p>
 ${error ? html`<p class="error-message" id="${name}-error">${error}</p>` : ''}
 <input id="${name}" name="${name}" type="date" value="${period[name] ?? ''}" aria-describedby="${name}-hint${error ? ` ${name}-error` : ''}"${error ? html` aria-invalid="true"` : ''}></div>`;
         };
@@ -300,16 +282,16 @@ ${
   invalid.size > 0
     ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
 <h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...invalid].map(([name, message]) => html`<li><a href="#${name}">${t(locale, messages[name])}: ${message}</a></li>`)}</ul></div>`
+<ul>${[...invalid].map(([name, message]) => html`<li><a href="#${name}">${t(locale, PERIOD_MESSAGES[name])}: ${message}</a></li>`)}</ul></div>`
     : ''
 }
 <form method="get" action="/console/exchange-log" class="form" aria-labelledby="filter-heading" novalidate>
-<h2 id="filter-heading">${t(locale, messages.filter)}</h2>
+<h2 id="filter-heading">${t(locale, PERIOD_MESSAGES.filter)}</h2>
 <input type="hidden" name="lang" value="${locale}">
 ${field('periodStart')}
 ${field('periodEnd')}
-<button type="submit" class="button">${t(locale, messages.show)}</button>
-${period.periodStart || period.periodEnd ? html` <a href="/console/exchange-log?lang=${locale}">${t(locale, messages.clear)}</a>` : ''}
+<button type="submit" class="button">${t(locale, PERIOD_MESSAGES.show)}</button>
+${period.periodStart || period.periodEnd ? html` <a href="/console/exchange-log?lang=${locale}">${t(locale, PERIOD_MESSAGES.clear)}</a>` : ''}
 </form>
 ${results}`,
         });
@@ -354,7 +336,7 @@ ${results}`,
 <input type="hidden" name="lang" value="${locale}">
 <div class="field"><label for="month">${t(locale, messages.month)}</label>
 <select id="month" name="month">${monthChoices(month).map((m) => html`<option value="${m}"${m === month ? html` selected` : ''}>${formatMonth(locale, m)}</option>`)}</select></div>
-<button type="submit" class="button">${t(locale, messages.show)}</button>
+<button type="submit" class="button">${t(locale, PERIOD_MESSAGES.show)}</button>
 </form>
 ${
   cells.length === 0

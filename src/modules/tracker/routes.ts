@@ -5,12 +5,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, redirectToSignIn, requirePrincipal } from '../../core/auth';
+import { PERIOD_MESSAGES, periodProblems, readPeriod } from '../../core/period';
 import { defineMessages, formatDate, formatDateTime, t, type Locale } from '../../core/i18n';
 import { IdParam, pageSchema, problemResponses } from '../../core/schemas';
 import { html } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
 import { DataUsagePageSchema, DataUsageQuery } from './schema';
-import { DEFAULT_LIMIT, isCalendarDate, type DataUsage, type DataUsagePage, type TrackerContext, type TrackerService } from './service';
+import { DEFAULT_LIMIT, type DataUsage, type DataUsagePage, type TrackerContext, type TrackerService } from './service';
 
 const messages = defineMessages({
   title: { ko: '내 정보 이용 내역', en: 'Who used my data' },
@@ -22,12 +23,6 @@ const messages = defineMessages({
     ko: '법 집행(범죄 수사)을 위해 비공개로 승인된 조회는 여기에 표시되지 않으며, 감사원이 따로 점검합니다.',
     en: 'Lookups approved as covert for law enforcement (criminal investigation) are not shown here; the Board of Audit and Inspection reviews them.',
   },
-  filter: { ko: '기간 선택', en: 'Choose a period' },
-  periodStart: { ko: '시작일', en: 'From' },
-  periodEnd: { ko: '종료일', en: 'To' },
-  dateHint: { ko: '예: 2026-01-31', en: 'For example 2026-01-31' },
-  show: { ko: '조회', en: 'Show' },
-  clear: { ko: '전체 기간 보기', en: 'Show all dates' },
   caption: { ko: '내 정보 이용 내역: 전체 {total}건 중 {from}–{to}번째', en: 'Who used my data: {from}–{to} of {total}' },
   captionPeriod: { ko: ' ({start} ~ {end})', en: ' ({start} to {end})' },
   any: { ko: '처음', en: 'the beginning' },
@@ -51,8 +46,6 @@ const messages = defineMessages({
   next: { ko: '다음 {n}건', en: 'Next {n}' },
   errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
-  dateInvalid: { ko: '날짜를 예: 2026-01-31 형식으로 입력하세요', en: 'Enter a date like 2026-01-31' },
-  endBeforeStart: { ko: '종료일은 시작일과 같거나 그 이후여야 합니다', en: 'The end date must be the same as or after the start date' },
   staffOnly: {
     ko: '공무원 계정에는 정보 이용 내역이 없습니다. 감사관은 API로 주민의 정보 이용 내역을 점검할 수 있습니다.',
     en: 'Staff accounts have no data-usage list. Auditors review a resident\'s list through the API.',
@@ -152,13 +145,9 @@ export function trackerRoutes(tracker: TrackerService) {
         if (principal.role !== 'resident' || principal.residentId === null) {
           return renderPage(request, reply, { title, body: html`<h1>${title}</h1><p>${t(locale, messages.staffOnly)}</p>` });
         }
-        const periodStart = request.query.periodStart?.trim() || undefined;
-        const periodEnd = request.query.periodEnd?.trim() || undefined;
+        const { periodStart, periodEnd } = readPeriod(request.query);
         const offset = /^\d{1,7}$/.test(request.query.offset ?? '') ? Number(request.query.offset) : 0;
-        const invalid = new Map<'periodStart' | 'periodEnd', string>();
-        if (periodStart !== undefined && !isCalendarDate(periodStart)) invalid.set('periodStart', t(locale, messages.dateInvalid));
-        if (periodEnd !== undefined && !isCalendarDate(periodEnd)) invalid.set('periodEnd', t(locale, messages.dateInvalid));
-        if (invalid.size === 0 && periodStart && periodEnd && periodStart > periodEnd) invalid.set('periodEnd', t(locale, messages.endBeforeStart));
+        const invalid = periodProblems(locale, { periodStart, periodEnd });
 
         let page: DataUsagePage | null = null;
         if (invalid.size === 0) {
@@ -166,8 +155,8 @@ export function trackerRoutes(tracker: TrackerService) {
         }
         const field = (name: 'periodStart' | 'periodEnd', value: string | undefined) => {
           const error = invalid.get(name);
-          return html`<div class="field${error ? ' field-error' : ''}"><label for="${name}">${t(locale, messages[name])}</label>
-<p class="hint" id="${name}-hint">${t(locale, messages.dateHint)}</p>
+          return html`<div class="field${error ? ' field-error' : ''}"><label for="${name}">${t(locale, PERIOD_MESSAGES[name])}</label>
+<p class="hint" id="${name}-hint">${t(locale, PERIOD_MESSAGES.dateHint)}</p>
 ${error ? html`<p class="error-message" id="${name}-error">${error}</p>` : ''}
 <input id="${name}" name="${name}" type="date" value="${value ?? ''}" aria-describedby="${name}-hint${error ? ` ${name}-error` : ''}"${error ? html` aria-invalid="true"` : ''}></div>`;
         };
@@ -212,16 +201,16 @@ ${
   invalid.size > 0
     ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
 <h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...invalid].map(([name, message]) => html`<li><a href="#${name}">${t(locale, messages[name])}: ${message}</a></li>`)}</ul></div>`
+<ul>${[...invalid].map(([name, message]) => html`<li><a href="#${name}">${t(locale, PERIOD_MESSAGES[name])}: ${message}</a></li>`)}</ul></div>`
     : ''
 }
 <form method="get" action="/me/data-usage" class="form" aria-labelledby="filter-heading" novalidate>
-<h2 id="filter-heading">${t(locale, messages.filter)}</h2>
+<h2 id="filter-heading">${t(locale, PERIOD_MESSAGES.filter)}</h2>
 <input type="hidden" name="lang" value="${locale}">
 ${field('periodStart', periodStart)}
 ${field('periodEnd', periodEnd)}
-<button type="submit" class="button">${t(locale, messages.show)}</button>
-${periodStart || periodEnd ? html` <a href="/me/data-usage?lang=${locale}">${t(locale, messages.clear)}</a>` : ''}
+<button type="submit" class="button">${t(locale, PERIOD_MESSAGES.show)}</button>
+${periodStart || periodEnd ? html` <a href="/me/data-usage?lang=${locale}">${t(locale, PERIOD_MESSAGES.clear)}</a>` : ''}
 </form>
 ${results}`,
         });

@@ -20,6 +20,7 @@ import type { AuditActor, AuditLog, AuditRecord } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import { withTransaction, type Pool } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { periodBounds } from '../../core/period';
 import type { Message } from '../../core/i18n';
 import { findPurpose } from '../agreements/purposes';
 import type { DirectoryService } from '../directory';
@@ -29,7 +30,6 @@ export const TRACKER_READ = 'tracker.read';
 export const TRACKER_AUDIT_READ = 'tracker.audit-read';
 export const MAX_LIMIT = 100;
 export const DEFAULT_LIMIT = 20;
-const KST_OFFSET = '+09:00';
 
 export interface UsageQuery {
   periodStart?: string;
@@ -100,30 +100,6 @@ const OTHER_ORGANISATIONS: Record<string, Message> = {
 /** Identity's account id for a resident (src/modules/identity/service.ts, residentAccount). */
 export function residentAccountId(residentId: number): string {
   return `resident-${residentId}`;
-}
-
-/** 'YYYY-MM-DD' that is a real calendar date. */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
-/**
- * The instants a period of calendar days (Korean time, both ends inclusive) covers; 400 problems
- * name the field that is wrong.
- */
-export function periodBounds(periodStart?: string, periodEnd?: string): { from?: Date; to?: Date } {
-  const errors = [];
-  if (periodStart !== undefined && !isCalendarDate(periodStart)) errors.push({ field: '/querystring/periodStart', message: 'must be a date YYYY-MM-DD' });
-  if (periodEnd !== undefined && !isCalendarDate(periodEnd)) errors.push({ field: '/querystring/periodEnd', message: 'must be a date YYYY-MM-DD' });
-  if (errors.length === 0 && periodStart !== undefined && periodEnd !== undefined && periodStart > periodEnd) {
-    errors.push({ field: '/querystring/periodEnd', message: 'must be on or after periodStart' });
-  }
-  if (errors.length) throw new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-  const from = periodStart ? new Date(`${periodStart}T00:00:00${KST_OFFSET}`) : undefined;
-  const to = periodEnd ? new Date(new Date(`${periodEnd}T00:00:00${KST_OFFSET}`).getTime() + 86_400_000) : undefined;
-  return { from, to };
 }
 
 export interface TrackerContext {
