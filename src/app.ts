@@ -5,12 +5,13 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { Logger } from './core/logger';
 import { AuditLog } from './core/audit';
 import { registerAuth } from './core/auth';
 import type { Config } from './core/config';
 import type { Pool } from './core/db';
-import { AppError, problemSchema } from './core/errors';
+import { AppError, ERROR_CATALOGUE, problemSchema, problemTypeUri } from './core/errors';
 import { EventBus } from './core/events';
 import { PlatformKeys } from './core/keys';
 import { registerHttpConventions, sendProblem } from './core/http';
@@ -65,11 +66,11 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     },
     // Node answers malformed or oversized request heads itself; keep those answers problem+json too.
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const code = status === 431 ? 'HEADERS_TOO_LARGE' : 'MALFORMED_BODY';
-      const body = JSON.stringify({ type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: status === 431 ? 'The request headers are too large' : 'The request could not be parsed', status, code });
+      const code = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_BODY';
+      const { status, title } = ERROR_CATALOGUE[code];
+      const body = JSON.stringify({ type: problemTypeUri(code), title: title.en, status, code });
       if (socket.writable) {
-        socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       }
     },
   });
