@@ -218,6 +218,16 @@ export async function findActive(
   return result.rows[0];
 }
 
+/** Every agreement that is active and not yet past its validity, newest activation first. */
+export async function listActive(db: Queryable): Promise<AgreementRow[]> {
+  const result = await db.query<AgreementRow>(
+    `SELECT ${COLUMNS} FROM agreements.agreements a
+      WHERE a.status = 'active' AND a.valid_until > now()
+      ORDER BY a.activated_at DESC, a.id DESC`,
+  );
+  return result.rows;
+}
+
 /** Active agreements of a client at a moment, optionally with one provider only. */
 export async function activeForClient(
   db: Queryable,

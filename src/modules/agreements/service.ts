@@ -10,6 +10,7 @@ import type { Principal } from '../../core/auth';
 import type { Pool, Queryable, Tx } from '../../core/db';
 import { withTransaction } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { VersionedCache, type ChangeVersions } from '../../core/change-versions';
 import { parseSubsystemId } from '../directory';
 import type { EventBus } from '../../core/events';
 import type { Locale } from '../../core/i18n';
@@ -84,6 +85,41 @@ export interface AgreementDetail extends Agreement {
 }
 
 /** What the exchange needs to serve data under an agreement. */
+/** Active agreements by client subsystem and data product (see activeAgreementIndex). */
+export class ActiveAgreementIndex {
+  private readonly byClientAndProduct = new Map<string, repository.AgreementRow[]>();
+
+  constructor(rows: repository.AgreementRow[]) {
+    // rows come newest activation first; each list keeps that order.
+    for (const row of rows) {
+      const key = `${row.client_subsystem}\n${row.product_id}`;
+      const list = this.byClientAndProduct.get(key);
+      if (list) list.push(row);
+      else this.byClientAndProduct.set(key, [row]);
+    }
+  }
+
+  find(query: { clientSubsystem: string; productId: string; purposeCode?: string; at?: Date }): ActiveAgreement | null {
+    const at = (query.at ?? new Date()).getTime();
+    const row = this.byClientAndProduct
+      .get(`${query.clientSubsystem}\n${query.productId}`)
+      ?.find((r) => r.valid_from.getTime() <= at && r.valid_until.getTime() > at && (query.purposeCode === undefined || r.purpose_code === query.purposeCode));
+    return row ? toActiveAgreement(row) : null;
+  }
+}
+
+function toActiveAgreement(row: repository.AgreementRow): ActiveAgreement {
+  return {
+    id: row.id,
+    fields: row.fields,
+    consentRequired: row.consent_required,
+    covert: row.covert,
+    purposeCode: row.purpose_code,
+    purposeText: row.purpose_text,
+    validUntil: row.valid_until,
+  };
+}
+
 export interface ActiveAgreement {
   id: string;
   fields: string[];
@@ -121,6 +157,7 @@ type Action = 'request' | 'approve' | 'reject' | 'suspend' | 'resume';
 export class AgreementsService {
   private readonly products: ProductCatalogue;
   private readonly events: EventBus | undefined;
+  private readonly activeIndex = new VersionedCache('agreements.agreements', async (db) => new ActiveAgreementIndex(await repository.listActive(db)));
 
   constructor(
     private readonly pool: Pool,
@@ -327,16 +364,16 @@ export class AgreementsService {
     query: { clientSubsystem: string; productId: string; purposeCode?: string; at?: Date },
   ): Promise<ActiveAgreement | null> {
     const row = await repository.findActive(db, { ...query, at: query.at ?? new Date() });
-    if (!row) return null;
-    return {
-      id: row.id,
-      fields: row.fields,
-      consentRequired: row.consent_required,
-      covert: row.covert,
-      purposeCode: row.purpose_code,
-      purposeText: row.purpose_text,
-      validUntil: row.valid_until,
-    };
+    return row ? toActiveAgreement(row) : null;
+  }
+
+  /**
+   * The active agreements as an in-memory index for the exchange's hot path, exact as of the
+   * caller's transaction: reloaded there whenever agreements changed (see core/change-versions).
+   * `find` answers as findActiveAgreement does.
+   */
+  activeAgreementIndex(db: Queryable, versions: ChangeVersions): Promise<ActiveAgreementIndex> {
+    return this.activeIndex.get(db, versions);
   }
 
   /**

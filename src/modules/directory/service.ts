@@ -3,7 +3,8 @@
 // subsystems (INSTANCE/CLASS/MEMBER/SUBSYSTEM) that provide or consume data, plus which data
 // products each provider subsystem offers (the registry's catalogue, data-products.ts). All of
 // it is public reference data: no personal data, no sign-in, nothing to audit.
-import type { Pool } from '../../core/db';
+import { VersionedCache, type ChangeVersions } from '../../core/change-versions';
+import type { Pool, Queryable } from '../../core/db';
 import { dataProductsProvidedBy, type DataProduct } from '../registry/data-products';
 import * as repository from './repository';
 
@@ -59,7 +60,17 @@ export function formatSubsystemId(parts: SubsystemIdParts): string {
 }
 
 export class DirectoryService {
+  private readonly subsystems = new VersionedCache('directory.subsystems', async (db) => new Map((await repository.listSubsystems(db)).map((s) => [s.id, s] as const)));
+
   constructor(private readonly pool: Pool) {}
+
+  /**
+   * Every subsystem by id, in memory for the exchange's hot path, exact as of the caller's
+   * transaction (reloaded there when the directory changed; see core/change-versions).
+   */
+  subsystemIndex(db: Queryable, versions: ChangeVersions): Promise<ReadonlyMap<string, Subsystem>> {
+    return this.subsystems.get(db, versions);
+  }
 
   listMembers(): Promise<Member[]> {
     return repository.listMembers(this.pool);

@@ -14,10 +14,12 @@ import type { AuditEntry, AuditLog, AuditActor } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import type { Pool, Queryable, Tx } from '../../core/db';
 import { withTransaction } from '../../core/db';
+import { readChangeVersions, VersionedCache } from '../../core/change-versions';
+import { GroupCommit, type Settled } from '../../core/group-commit';
 import { AppError, type ErrorCode } from '../../core/errors';
 import type { PlatformKeys, PublicJwks } from '../../core/keys';
-import type { ActiveAgreement, AgreementsService } from '../agreements';
-import type { DirectoryService } from '../directory';
+import type { ActiveAgreement, ActiveAgreementIndex, AgreementsService } from '../agreements';
+import type { DirectoryService, Subsystem } from '../directory';
 import { parseSubsystemId } from '../directory';
 import { normalizeSubjectId, type DataProduct } from '../registry/data-products';
 import type { RegistryService } from '../registry/service';
@@ -91,6 +93,25 @@ export interface ConsentPort {
   recordUse(db: Queryable, consentId: string, productId?: string): Promise<void>;
 }
 
+interface PendingRead {
+  request: ExchangeRequest;
+  product: DataProduct;
+}
+
+/** What the hot path checks against, loaded (or kept) once per batch. */
+interface Checks {
+  /** SHA-256 (hex) of each valid credential secret → its subsystem. */
+  credentials: ReadonlyMap<string, string>;
+  subsystems: ReadonlyMap<string, Subsystem>;
+  agreements: ActiveAgreementIndex;
+  at: Date;
+}
+
+type Decision = { request: ExchangeRequest; product: DataProduct; counted: boolean; entry: AuditEntry } & (
+  | { allowed: true; body: Buffer; fields: string[] }
+  | { allowed: false; error: AppError }
+);
+
 interface Denial {
   xroad: XRoadErrorCode;
   detail: string;
@@ -108,6 +129,12 @@ export class ExchangeService {
     private readonly keys: PlatformKeys,
     private readonly consents: ConsentPort | null = null,
   ) {}
+
+  private readonly batches = new GroupCommit<PendingRead, ExchangeResponse>((items) => this.serveBatch(items), { maxBatch: 64, maxConcurrent: 3 });
+  private readonly credentials = new VersionedCache('exchange.client_credentials', async (db) => {
+    const result = await db.query<{ secret_sha256: Buffer; subsystem_id: string }>('SELECT secret_sha256, subsystem_id FROM exchange.client_credentials WHERE revoked_at IS NULL');
+    return new Map(result.rows.map((row) => [row.secret_sha256.toString('hex'), row.subsystem_id] as const));
+  });
 
   jwks(): PublicJwks {
     return this.keys.jwks();
@@ -165,92 +192,126 @@ export class ExchangeService {
     return product;
   }
 
-  /** Serves one exchange request for `product` (from resolveService), or throws its problem (after auditing the denial). */
-  async read(request: ExchangeRequest, product: DataProduct): Promise<ExchangeResponse> {
-    const deny = (denial: Denial, product: DataProduct | undefined, counted: boolean, db: Queryable = this.pool) =>
-      this.recordDenial(db, request, denial, product, counted, null);
+  /**
+   * Serves one exchange request for `product` (from resolveService), or throws its problem (after
+   * auditing the denial). Concurrent requests share one transaction (see core/group-commit); each
+   * still gets its own checks, its own registry read and its own audit entry in that transaction.
+   */
+  read(request: ExchangeRequest, product: DataProduct): Promise<ExchangeResponse> {
+    return this.batches.submit({ request, product });
+  }
 
-    // The two lookups are independent; their answers are judged in order below.
-    const [credentialValid, client] = await Promise.all([
-      request.secret ? this.credentialValid(request.secret, request.client) : false,
-      this.directory.findSubsystem(request.client),
-    ]);
+  private async serveBatch(items: PendingRead[]): Promise<Array<Settled<ExchangeResponse>>> {
+    const decisions = await withTransaction(this.pool, async (tx) => {
+      // The in-memory copies are checked against the committed state inside this transaction.
+      const versions = await readChangeVersions(tx);
+      const checks: Checks = {
+        credentials: await this.credentials.get(tx, versions),
+        subsystems: await this.directory.subsystemIndex(tx, versions),
+        agreements: await this.agreements.activeAgreementIndex(tx, versions),
+        at: new Date(),
+      };
+      const decided: Decision[] = [];
+      for (const item of items) decided.push(await this.decide(tx, item, checks));
+      await this.audit.appendMany(tx, decided.map((d) => d.entry));
+      await this.countAll(tx, decided);
+      return decided;
+    });
+    // Signed after the commit: an answer exists only for an access that is on the record.
+    return Promise.all(
+      decisions.map(async (decision): Promise<Settled<ExchangeResponse>> => {
+        if (!decision.allowed) return { ok: false, error: decision.error };
+        const { request } = decision;
+        const signature = await this.keys.signDetached(signedPayload(request.requestHash, decision.body));
+        return {
+          ok: true,
+          value: {
+            body: decision.body,
+            fields: decision.fields,
+            headers: { 'x-road-id': request.messageId, 'x-road-request-hash': request.requestHash, 'x-road-signature': signature },
+          },
+        };
+      }),
+    );
+  }
+
+  /** The checks, in order, and the read for one request, inside the batch's transaction. */
+  private async decide(tx: Tx, { request, product }: PendingRead, checks: Checks): Promise<Decision> {
+    const deny = (denial: Denial, counted: boolean, agreement: ActiveAgreement | null = null): Decision => ({
+      allowed: false,
+      request,
+      product,
+      counted,
+      entry: this.entry(request, product, 'denied', agreement, [], denial.xroad),
+      error: exchangeError(denial.xroad, denial.detail, { messageId: request.messageId, field: denial.field, code: denial.code }),
+    });
     // 1. The credential must be valid for the client the request names.
-    if (!credentialValid) {
-      throw await deny({ xroad: 'Client.AuthenticationFailed', detail: 'Authorization: Bearer <credential> of the X-Road-Client subsystem is required.' }, product, false);
+    const holder = request.secret ? checks.credentials.get(sha256(request.secret).toString('hex')) : undefined;
+    if (holder !== request.client) {
+      return deny({ xroad: 'Client.AuthenticationFailed', detail: 'Authorization: Bearer <credential> of the X-Road-Client subsystem is required.' }, false);
     }
     // 2. The client must (still) be a consumer in the directory.
+    const client = checks.subsystems.get(request.client);
     if (!client || client.role === 'provider') {
-      throw await deny({ xroad: 'Client.UnknownClient', detail: `${request.client} is not a consumer subsystem in the directory.` }, product, false);
+      return deny({ xroad: 'Client.UnknownClient', detail: `${request.client} is not a consumer subsystem in the directory.` }, false);
     }
-    // 4. The subject id must be of the product's kind.
+    // 3. The subject id must be of the product's kind.
     const subject = normalizeSubjectId(product.subject, request.subjectId);
     if (subject === null) {
       const expected = product.subject === 'resident' ? 'a resident id (a positive whole number)' : 'a business registration number (1234567890 or 123-45-67890)';
-      throw await deny({ xroad: 'Client.BadRequest', detail: `The subject of ${product.id} is ${expected}.`, field: '/params/subjectId' }, product, true);
+      return deny({ xroad: 'Client.BadRequest', detail: `The subject of ${product.id} is ${expected}.`, field: '/params/subjectId' }, true);
     }
-
-    // 5. Agreement, consent, the read, the audit entry and the counter: one transaction.
-    const outcome = await withTransaction(this.pool, async (tx): Promise<ExchangeResponse | AppError> => {
-      const agreement = await this.agreements.findActiveAgreement(tx, { clientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode });
-      const residentId = product.subject === 'resident' && typeof subject === 'number' ? subject : null;
-      const consentQuery = residentId === null ? null : { residentId, recipientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode };
-      const findConsent = () => (consentQuery && this.consents ? this.consents.findActiveConsent(tx, consentQuery) : Promise.resolve(null));
-      let consent: { id: string; purposeText: string } | null = null;
-      if (!agreement) {
-        // The MyData path: no agreement, but the resident's own active consent for this client.
-        consent = await findConsent();
-        if (!consent) {
-          const consented = consentQuery && this.consents ? await this.consents.anyConsent(tx, consentQuery) : false;
-          if (consented) {
-            return this.recordDenial(
-              tx,
-              request,
-              { xroad: 'Client.ConsentRequired', detail: `The data subject's consent for ${request.client} to use ${product.id} for ${request.purposeCode} is not active (paused, withdrawn, expired or used up).` },
-              product,
-              true,
-              null,
-            );
-          }
-          return this.recordDenial(tx, request, { xroad: 'Client.AgreementMissing', detail: `No active agreement lets ${request.client} use ${product.id} for ${request.purposeCode}.` }, product, true, null);
-        }
-      } else if (agreement.consentRequired) {
-        consent = await findConsent();
-        if (!consent) {
-          return this.recordDenial(
-            tx,
-            request,
-            { xroad: 'Client.ConsentRequired', detail: `Agreement ${agreement.id} requires the data subject's active consent for ${request.client} to use ${product.id} for ${request.purposeCode}; there is none.` },
-            product,
+    // 4. An active agreement for client, product and purpose, or the resident's own consent.
+    const agreement = checks.agreements.find({ clientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode, at: checks.at });
+    const residentId = product.subject === 'resident' && typeof subject === 'number' ? subject : null;
+    const consentQuery = residentId === null ? null : { residentId, recipientSubsystem: request.client, productId: product.id, purposeCode: request.purposeCode, at: checks.at };
+    const findConsent = () => (consentQuery && this.consents ? this.consents.findActiveConsent(tx, consentQuery) : Promise.resolve(null));
+    let consent: { id: string; purposeText: string } | null = null;
+    if (!agreement) {
+      // The MyData path: no agreement, but the resident's own active consent for this client.
+      consent = await findConsent();
+      if (!consent) {
+        const consented = consentQuery && this.consents ? await this.consents.anyConsent(tx, consentQuery) : false;
+        if (consented) {
+          return deny(
+            { xroad: 'Client.ConsentRequired', detail: `The data subject's consent for ${request.client} to use ${product.id} for ${request.purposeCode} is not active (paused, withdrawn, expired or used up).` },
             true,
-            agreement,
           );
         }
+        return deny({ xroad: 'Client.AgreementMissing', detail: `No active agreement lets ${request.client} use ${product.id} for ${request.purposeCode}.` }, true);
       }
-      const record = await this.registry.readDataProduct(tx, product.id, subject);
-      if (!record) {
-        return this.recordDenial(tx, request, { xroad: 'Server.SubjectUnknown', detail: `${product.id} has no subject ${request.subjectId}.` }, product, true, agreement);
+    } else if (agreement.consentRequired) {
+      consent = await findConsent();
+      if (!consent) {
+        return deny(
+          {
+            xroad: 'Client.ConsentRequired',
+            detail: `Agreement ${agreement.id} requires the data subject's active consent for ${request.client} to use ${product.id} for ${request.purposeCode}; there is none.`,
+          },
+          true,
+          agreement,
+        );
       }
-      // An agreement approves exact fields; a consent covers whole data products.
-      const approved = new Set(agreement ? agreement.fields : product.fields.map((f) => f.name));
-      const minimised: Record<string, unknown> = {};
-      for (const field of product.fields) {
-        if (approved.has(field.name) && Object.hasOwn(record, field.name)) minimised[field.name] = record[field.name];
-      }
-      const fields = Object.keys(minimised);
-      if (consent && this.consents) await this.consents.recordUse(tx, consent.id, product.id);
-      await this.audit.append(tx, this.entry(request, product, 'allowed', agreement, fields, null, consent));
-      await this.count(tx, request, product, 'allowed');
-      const body = Buffer.from(JSON.stringify(minimised), 'utf8');
-      const signature = await this.keys.signDetached(signedPayload(request.requestHash, body));
-      return {
-        body,
-        fields,
-        headers: { 'x-road-id': request.messageId, 'x-road-request-hash': request.requestHash, 'x-road-signature': signature },
-      };
-    });
-    if (outcome instanceof AppError) throw outcome;
-    return outcome;
+    }
+    // 5. The read, minimised to the approved fields (an agreement approves exact fields; a consent covers whole products).
+    const record = await this.registry.readDataProduct(tx, product.id, subject);
+    if (!record) return deny({ xroad: 'Server.SubjectUnknown', detail: `${product.id} has no subject ${request.subjectId}.` }, true, agreement);
+    const approved = new Set(agreement ? agreement.fields : product.fields.map((f) => f.name));
+    const minimised: Record<string, unknown> = {};
+    for (const field of product.fields) {
+      if (approved.has(field.name) && Object.hasOwn(record, field.name)) minimised[field.name] = record[field.name];
+    }
+    const fields = Object.keys(minimised);
+    if (consent && this.consents) await this.consents.recordUse(tx, consent.id, product.id);
+    return {
+      allowed: true,
+      request,
+      product,
+      counted: true,
+      entry: this.entry(request, product, 'allowed', agreement, fields, null, consent),
+      body: Buffer.from(JSON.stringify(minimised), 'utf8'),
+      fields,
+    };
   }
 
   /** Requests per client subsystem × data product in one month (Korea time). Public; no personal data. */
@@ -267,32 +328,6 @@ export class ExchangeService {
       month,
       rows: result.rows.map((r) => ({ clientSubsystem: r.client_subsystem, clientAgency: r.client_agency, productId: r.product_id, allowed: r.allowed, denied: r.denied })),
     };
-  }
-
-  private async credentialValid(secret: string, client: string): Promise<boolean> {
-    const result = await this.pool.query<{ subsystem_id: string }>(
-      'SELECT subsystem_id FROM exchange.client_credentials WHERE secret_sha256 = $1 AND revoked_at IS NULL',
-      [sha256(secret)],
-    );
-    return result.rows[0]?.subsystem_id === client;
-  }
-
-  /** Audits a denial (and counts it, for an authenticated client and a known product); returns its problem. */
-  private async recordDenial(
-    db: Queryable,
-    request: ExchangeRequest,
-    denial: Denial,
-    product: DataProduct | undefined,
-    counted: boolean,
-    agreement: ActiveAgreement | null,
-  ): Promise<AppError> {
-    const write = async (tx: Queryable) => {
-      await this.audit.append(tx, this.entry(request, product, 'denied', agreement, [], denial.xroad));
-      if (counted && product) await this.count(tx, request, product, 'denied');
-    };
-    if (db === this.pool) await withTransaction(this.pool, write);
-    else await write(db);
-    return exchangeError(denial.xroad, denial.detail, { messageId: request.messageId, field: denial.field, code: denial.code });
   }
 
   /** The audit entry of one exchange request, in the format the data-use tracker reads. */
@@ -331,13 +366,27 @@ export class ExchangeService {
     };
   }
 
-  private async count(tx: Tx | Queryable, request: ExchangeRequest, product: DataProduct, outcome: 'allowed' | 'denied'): Promise<void> {
-    const column = outcome === 'allowed' ? 'allowed' : 'denied';
+  /** The batch's requests added to the public monthly counters, one row per client × product. */
+  private async countAll(tx: Tx, decisions: Decision[]): Promise<void> {
+    const rows = new Map<string, { client: string; agency: string; product: string; allowed: number; denied: number }>();
+    for (const d of decisions) {
+      if (!d.counted) continue;
+      const key = `${d.request.client}\n${d.product.id}`;
+      const row = rows.get(key) ?? { client: d.request.client, agency: d.request.clientParts.memberCode, product: d.product.id, allowed: 0, denied: 0 };
+      if (d.allowed) row.allowed += 1;
+      else row.denied += 1;
+      rows.set(key, row);
+    }
+    if (rows.size === 0) return;
+    // A fixed order, so two batches updating the same rows take their locks in the same order.
+    const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
     await tx.query(
-      `INSERT INTO exchange.monthly_counts (month, client_subsystem, client_agency, product_id, shard, ${column})
-       VALUES (date_trunc('month', now() AT TIME ZONE 'Asia/Seoul')::date, $1, $2, $3, $4, 1)
-       ON CONFLICT (month, client_subsystem, product_id, shard) DO UPDATE SET ${column} = monthly_counts.${column} + 1`,
-      [request.client, request.clientParts.memberCode, product.id, Math.floor(Math.random() * SHARDS)],
+      `INSERT INTO exchange.monthly_counts (month, client_subsystem, client_agency, product_id, shard, allowed, denied)
+       SELECT date_trunc('month', now() AT TIME ZONE 'Asia/Seoul')::date, c, a, p, $6, al, de
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(c, a, p, al, de)
+       ON CONFLICT (month, client_subsystem, product_id, shard)
+       DO UPDATE SET allowed = monthly_counts.allowed + EXCLUDED.allowed, denied = monthly_counts.denied + EXCLUDED.denied`,
+      [sorted.map((r) => r.client), sorted.map((r) => r.agency), sorted.map((r) => r.product), sorted.map((r) => r.allowed), sorted.map((r) => r.denied), Math.floor(Math.random() * SHARDS)],
     );
   }
 }
