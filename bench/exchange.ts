@@ -4,7 +4,9 @@
 // (GET /bench/exchange-baseline/…, registered only with EXCHANGE_BENCH_BASELINE=1), in one run,
 // over real HTTP from a load generator thread (bench/lib/load.ts): first at saturation (closed loop,
 // `concurrency` connections), then both at half the exchange's saturation rate (open loop) for
-// latency. Server, Postgres and load generator share the machine's cores.
+// latency. Server, Postgres and load generator share the machine's cores; each phase also reports
+// the CPU milliseconds per request spent in this process (server + load thread) and in Postgres,
+// which do not depend on what else the machine is doing.
 //
 // Options: --residents N (2,000), --seconds S (5 per side), --warmup N (1,000 per side), --concurrency N (connections, 16).
 import { integerArgument } from '../src/cli/common';
@@ -16,6 +18,7 @@ import { createLogger } from '../src/core/logger';
 import { AgreementsService } from '../src/modules/agreements';
 import { DirectoryService } from '../src/modules/directory';
 import { ExchangeService } from '../src/modules/exchange';
+import { cpuPerRequest, cpuSnapshot } from './lib/cpu';
 import { runLoad } from './lib/load';
 import { benchDatabase, machine, printResult } from './support';
 
@@ -66,8 +69,11 @@ try {
       headers: { 'x-road-client': CLIENT, authorization: `Bearer ${secret}`, 'x-road-purpose': 'WELFARE-ELIGIBILITY', 'x-road-userid': 'MOHW-0001', 'x-road-issue': 'BENCH-1' } as Record<string, string>,
     })),
   };
-  const load = (target: keyof typeof targets, options: { seconds: number; rate?: number; maxRequests?: number }) =>
-    runLoad({ host: address.hostname, port: Number(address.port), requests: targets[target], connections: concurrency, ...options });
+  const load = async (target: keyof typeof targets, options: { seconds: number; rate?: number; maxRequests?: number }) => {
+    const before = await cpuSnapshot(db.pool);
+    const summary = await runLoad({ host: address.hostname, port: Number(address.port), requests: targets[target], connections: concurrency, ...options });
+    return { ...summary, cpu: cpuPerRequest(before, await cpuSnapshot(db.pool), summary.requests) };
+  };
 
   await load('baseline', { seconds: 30, maxRequests: warmup });
   await load('exchange', { seconds: 30, maxRequests: warmup });

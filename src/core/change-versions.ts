@@ -4,7 +4,8 @@
 // is read inside the caller's transaction, and a copy taken at another version is reloaded in
 // that same transaction. A change therefore takes effect for every request whose transaction
 // starts after it committed, on every instance, with no TTL and no invalidation messages to lose.
-import type { Queryable } from './db';
+import type { QueryResult } from 'pg';
+import type { Queryable, Tx } from './db';
 
 export type ChangeVersions = ReadonlyMap<string, string>;
 
@@ -12,6 +13,15 @@ export type ChangeVersions = ReadonlyMap<string, string>;
 export async function readChangeVersions(db: Queryable): Promise<ChangeVersions> {
   const result = await db.query<{ name: string; version: string }>('SELECT name, version::text FROM platform.change_versions');
   return new Map(result.rows.map((row) => [row.name, row.version]));
+}
+
+/**
+ * BEGIN and readChangeVersions in one round trip (a parameterless multi-statement query), for
+ * withTransaction's `begin` on hot paths.
+ */
+export async function beginReadingChangeVersions(client: Tx): Promise<ChangeVersions> {
+  const results = (await client.query('BEGIN; SELECT name, version::text FROM platform.change_versions')) as unknown as Array<QueryResult<{ name: string; version: string }>>;
+  return new Map(results[1]!.rows.map((row) => [row.name, row.version]));
 }
 
 /** A value derived from one table, reloaded (through `load`, on the caller's transaction) when the table's version moved. */

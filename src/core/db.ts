@@ -25,10 +25,16 @@ export function createPool(connectionString: string, max = 10): Pool {
   return pool;
 }
 
-export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction on one pooled connection; commits, or rolls back and rethrows.
+ * `begin` replaces the plain BEGIN when the caller wants to start the transaction and read
+ * something in the same round trip (it must issue BEGIN itself).
+ */
+export async function withTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>, begin?: (client: Tx) => Promise<void>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    if (begin) await begin(client);
+    else await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;

@@ -136,6 +136,93 @@ describe('client credentials', () => {
   });
 });
 
+describe('revoking credentials and throttling wrong ones', () => {
+  it('the operator lists credentials without secrets and revokes one with a reason; its next request is refused', async () => {
+    const issued = await operator.request({ method: 'POST', url: '/api/v1/exchange/credentials', json: { subsystemId: WELFARE }, headers: { 'x-csrf-token': operator.csrfToken! } });
+    const { id, secret } = issued.json();
+    expect((await exchange(`${BASIC}/2`, { secret })).statusCode).toBe(200);
+
+    const listed = await operator.request({ method: 'GET', url: '/api/v1/exchange/credentials' });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toContainEqual(expect.objectContaining({ id, subsystemId: WELFARE, revokedAt: null }));
+    expect(listed.body).not.toContain(secret);
+
+    const official = new TestClient(platform.app);
+    await official.signIn({ staffId: 'MOHW-0001' });
+    expectProblem(await official.request({ method: 'GET', url: '/api/v1/exchange/credentials' }), 403, 'FORBIDDEN');
+    const refused = await official.request({ method: 'POST', url: `/api/v1/exchange/credentials/${id}/revoke`, json: { reason: 'mine' }, headers: { 'x-csrf-token': official.csrfToken!, 'x-request-id': 'revoke-refused-1' } });
+    expectProblem(refused, 403, 'FORBIDDEN');
+    expect(await auditEntries('revoke-refused-1')).toEqual([expect.objectContaining({ action: 'exchange.credentials.revoke', outcome: 'denied' })]);
+    expectProblem(await operator.request({ method: 'POST', url: `/api/v1/exchange/credentials/${id}/revoke`, json: { reason: '  ' }, headers: { 'x-csrf-token': operator.csrfToken! } }), 400, 'VALIDATION_FAILED');
+    expectProblem(await operator.request({ method: 'POST', url: '/api/v1/exchange/credentials/CRED-nope/revoke', json: { reason: 'lost' }, headers: { 'x-csrf-token': operator.csrfToken! } }), 404, 'NOT_FOUND');
+
+    const revoked = await operator.request({ method: 'POST', url: `/api/v1/exchange/credentials/${id}/revoke`, json: { reason: 'Laptop lost' }, headers: { 'x-csrf-token': operator.csrfToken!, 'x-request-id': 'revoke-1' } });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json()).toMatchObject({ id, revokedBy: 'staff-MOIS-OPS-01', revocationReason: 'Laptop lost', revokedAt: expect.any(String) });
+    expect(await auditEntries('revoke-1')).toEqual([expect.objectContaining({ action: 'exchange.credentials.revoke', outcome: 'allowed', resource: `exchange/credentials/${id}` })]);
+    expectDenied(await exchange(`${BASIC}/2`, { secret }), 401, 'CLIENT_CREDENTIAL_INVALID', 'Client.AuthenticationFailed');
+    expect((await exchange(`${BASIC}/2`)).statusCode).toBe(200); // the subsystem's other credential still works
+    expectProblem(await operator.request({ method: 'POST', url: `/api/v1/exchange/credentials/${id}/revoke`, json: { reason: 'again' }, headers: { 'x-csrf-token': operator.csrfToken! } }), 409, 'CONFLICT');
+  });
+
+  it('a credential revoked straight in the database is refused on the next request too', async () => {
+    const issued = await operator.request({ method: 'POST', url: '/api/v1/exchange/credentials', json: { subsystemId: WELFARE }, headers: { 'x-csrf-token': operator.csrfToken! } });
+    const { id, secret } = issued.json();
+    expect((await exchange(`${BASIC}/3`, { secret })).statusCode).toBe(200);
+    await platform.database.pool.query(`UPDATE exchange.client_credentials SET revoked_at = now(), revoked_by = 'dba', revocation_reason = 'by hand' WHERE id = $1`, [id]);
+    expectDenied(await exchange(`${BASIC}/3`, { secret }), 401, 'CLIENT_CREDENTIAL_INVALID', 'Client.AuthenticationFailed');
+  });
+
+  it('after 20 wrong credentials from one address within a minute, that address is refused (429, Retry-After) and the block audited once', async () => {
+    const from = (remoteAddress: string, options: { secret?: string } = {}) =>
+      platform.app.inject({
+        method: 'GET',
+        url: `${BASIC}/4`,
+        remoteAddress,
+        headers: { 'x-road-client': WELFARE, authorization: `Bearer ${options.secret ?? secrets[WELFARE]}`, 'x-road-purpose': 'WELFARE-ELIGIBILITY', 'x-road-userid': 'MOHW-0001', 'x-road-id': `throttle-${(messageNo += 1)}` },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await from('10.20.30.40', { secret: `ogx_guess-${i}` })).statusCode);
+    expect(statuses).toEqual(Array(20).fill(401));
+    const blocked = await from('10.20.30.40', { secret: 'ogx_guess-21' });
+    expectDenied(blocked, 429, 'TOO_MANY_REQUESTS', 'Client.TooManyFailures');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expectDenied(await from('10.20.30.40'), 429, 'TOO_MANY_REQUESTS', 'Client.TooManyFailures'); // even with the right credential
+    expect((await from('10.20.30.41')).statusCode).toBe(200); // another address is not affected
+    await platform.audit.flush();
+    const throttled = await platform.database.pool.query(`SELECT details FROM audit.entries WHERE action = 'exchange.throttled' AND details->>'source' = '10.20.30.40'`);
+    expect(throttled.rows).toHaveLength(1);
+  });
+});
+
+describe('concurrent requests', () => {
+  it('each get their own answer and audit entry when served together', async () => {
+    const KINDS = ['allowed', 'unknown-subject', 'no-agreement', 'wrong-credential'] as const;
+    const kinds = Array.from({ length: 48 }, (_, i) => KINDS[i % 4]!);
+    const responses = await Promise.all(
+      kinds.map((kind, i) => {
+        const id = `concurrent-${i}`;
+        if (kind === 'allowed') return exchange(`${BASIC}/${1 + (i % 40)}`, { id });
+        if (kind === 'unknown-subject') return exchange(`${BASIC}/999999`, { id });
+        if (kind === 'no-agreement') return exchange(`${BASIC}/5`, { id, client: EMPLOYMENT, purpose: 'EMPLOYMENT-INSURANCE', userId: 'MOEL-0001' });
+        return exchange(`${BASIC}/5`, { id, secret: 'ogx_wrong-secret-for-the-concurrency-test' });
+      }),
+    );
+    const expected = { allowed: 200, 'unknown-subject': 404, 'no-agreement': 403, 'wrong-credential': 401 };
+    expect(responses.map((r) => r.statusCode)).toEqual(kinds.map((k) => expected[k]));
+    responses.forEach((response, i) => {
+      if (kinds[i] === 'allowed') expect(Object.keys(response.json()).sort()).toEqual(['birthDate', 'nameKo']);
+      expect(response.headers['x-road-id']).toBe(`concurrent-${i}`);
+    });
+    await platform.audit.flush();
+    const audited = await platform.database.pool.query<{ request_id: string; outcome: string }>(
+      `SELECT request_id, outcome FROM audit.entries WHERE action = 'exchange.read' AND request_id LIKE 'concurrent-%'`,
+    );
+    expect(audited.rows).toHaveLength(48);
+    for (const row of audited.rows) expect(row.outcome).toBe(kinds[Number(row.request_id.split('-')[1])] === 'allowed' ? 'allowed' : 'denied');
+  });
+});
+
 describe('serving data under an agreement', () => {
   it('answers exactly the agreement\'s fields, signed, and audits it in the tracker\'s format', async () => {
     const response = await exchange(`${BASIC}/7`, { id: 'allowed-1', issue: 'CASE-2026-0042', userId: 'MOHW-0001' });

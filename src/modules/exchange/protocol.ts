@@ -41,6 +41,7 @@ export type XRoadErrorCode =
   | 'Client.UnknownClient'
   | 'Client.AgreementMissing'
   | 'Client.ConsentRequired'
+  | 'Client.TooManyFailures'
   | 'Server.ServiceUnknown'
   | 'Server.SubjectUnknown'
   | 'Server.InternalError';

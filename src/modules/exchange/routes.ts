@@ -45,7 +45,7 @@ const EXCHANGE_DESCRIPTION = `Reads one data product about one subject under an 
 
 Response headers: \`X-Road-Id\` (echoed or generated); \`X-Road-Request-Hash\` = base64url(SHA-256(UTF-8 of the lines "oncegov-exchange-request/1", "GET", the path without query, X-Road-Client, purpose code, X-Road-UserId or "", X-Road-Issue or "", X-Road-Id, joined by "\\n")); \`X-Road-Signature\` = detached compact JWS (\`<protected>..<signature>\`, EdDSA/Ed25519, \`kid\` in /.well-known/jwks.json, b64=false) over ASCII(X-Road-Request-Hash) ‖ "\\n" ‖ the exact body bytes.
 
-Errors are problem+json with an \`X-Road-Error\` header: Client.BadHeader, Client.BadRequest, Client.PurposeMissing, Client.UserIdMissing (400), Client.AuthenticationFailed (401), Client.AgreementMissing, Client.ConsentRequired (403), Client.UnknownClient, Server.SubjectUnknown (404); a path naming no provider service answers 404 ROUTE_NOT_FOUND with Server.ServiceUnknown before any header is read.`;
+Errors are problem+json with an \`X-Road-Error\` header: Client.BadHeader, Client.BadRequest, Client.PurposeMissing, Client.UserIdMissing (400), Client.AuthenticationFailed (401), Client.AgreementMissing, Client.ConsentRequired (403), Client.UnknownClient, Server.SubjectUnknown (404), Client.TooManyFailures (429, with Retry-After: after 20 requests with a wrong credential from one address within a minute, that address is refused for a minute); a path naming no provider service answers 404 ROUTE_NOT_FOUND with Server.ServiceUnknown before any header is read.`;
 
 const Jwks = Type.Object(
   { keys: Type.Array(Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() })) },
@@ -61,6 +61,16 @@ const IssuedCredentialSchema = Type.Object({
   subsystemId: Type.String(),
   secret: Type.String({ description: 'The bearer secret. Shown only in this response; store it now.' }),
   issuedAt: Type.String({ format: 'date-time' }),
+});
+
+const CredentialSummarySchema = Type.Object({
+  id: Type.String(),
+  subsystemId: Type.String(),
+  issuedAt: Type.String({ format: 'date-time' }),
+  issuedBy: Type.String(),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedBy: Type.Union([Type.String(), Type.Null()]),
+  revocationReason: Type.Union([Type.String(), Type.Null()]),
 });
 
 const StatisticsQuery = Type.Object(
@@ -102,7 +112,7 @@ export function exchangeRoutes(exchange: ExchangeService, options: ExchangeRoute
           querystring: ExchangeQuery,
           response: {
             200: { description: 'The approved fields of the data product (see getOpenAPI)', type: 'object', additionalProperties: true },
-            ...problemResponses(400, 401, 403, 404),
+            ...problemResponses(400, 401, 403, 404, 429),
           },
         },
       },
@@ -120,7 +130,7 @@ export function exchangeRoutes(exchange: ExchangeService, options: ExchangeRoute
         if (isProtocolError(parsed)) {
           throw exchangeError(parsed.xroad, parsed.detail, { messageId, field: parsed.field });
         }
-        const response = await exchange.read(parsed, product);
+        const response = await exchange.read(parsed, product, request.ip);
         for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
         return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(response.body as unknown as Record<string, unknown>);
       },
@@ -153,6 +163,40 @@ export function exchangeRoutes(exchange: ExchangeService, options: ExchangeRoute
         const principal = requirePrincipal(request);
         const issued = await exchange.issueCredential({ principal, actor: actorOf(request), requestId: request.id }, request.body.subsystemId);
         return reply.status(201).header('cache-control', 'no-store').send(issued);
+      },
+    );
+
+    app.get(
+      '/api/v1/exchange/credentials',
+      {
+        schema: {
+          tags: ['exchange'],
+          summary: 'Every exchange client credential, newest first, without secrets (operator, auditors)',
+          response: { 200: Type.Object({ items: Type.Array(CredentialSummarySchema) }), ...problemResponses(401, 403) },
+        },
+      },
+      async (request, reply) => {
+        const principal = requirePrincipal(request);
+        const items = await exchange.listCredentials({ principal, actor: actorOf(request), requestId: request.id });
+        return reply.header('cache-control', 'no-store').send({ items });
+      },
+    );
+
+    app.post(
+      '/api/v1/exchange/credentials/:id/revoke',
+      {
+        schema: {
+          tags: ['exchange'],
+          summary: 'Revoke a client credential now, with a reason (operator only; audited); the next request presenting it is refused',
+          params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+          body: Type.Object({ reason: Type.String({ maxLength: 500, description: 'Why (1–500 characters)' }) }, { additionalProperties: false }),
+          response: { 200: CredentialSummarySchema, ...problemResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const principal = requirePrincipal(request);
+        const revoked = await exchange.revokeCredential({ principal, actor: actorOf(request), requestId: request.id }, request.params.id, request.body.reason);
+        return reply.header('cache-control', 'no-store').send(revoked);
       },
     );
 

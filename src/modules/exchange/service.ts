@@ -14,8 +14,9 @@ import type { AuditEntry, AuditLog, AuditActor } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import type { Pool, Queryable, Tx } from '../../core/db';
 import { withTransaction } from '../../core/db';
-import { readChangeVersions, VersionedCache } from '../../core/change-versions';
+import { beginReadingChangeVersions, VersionedCache, type ChangeVersions } from '../../core/change-versions';
 import { GroupCommit, type Settled } from '../../core/group-commit';
+import { FailureThrottle, type FailureThrottleOptions } from '../../core/rate-limit';
 import { AppError, type ErrorCode } from '../../core/errors';
 import type { PlatformKeys, PublicJwks } from '../../core/keys';
 import type { ActiveAgreement, ActiveAgreementIndex, AgreementsService } from '../agreements';
@@ -39,6 +40,17 @@ export interface IssuedCredential {
   issuedAt: string;
 }
 
+/** A credential as the operator's console shows it: never its secret. */
+export interface CredentialSummary {
+  id: string;
+  subsystemId: string;
+  issuedAt: string;
+  issuedBy: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revocationReason: string | null;
+}
+
 export interface ExchangeResponse {
   body: Buffer;
   fields: string[];
@@ -59,14 +71,16 @@ const XROAD_TO_CODE: Record<XRoadErrorCode, ErrorCode> = {
   'Client.UnknownClient': 'UNKNOWN_SUBSYSTEM',
   'Client.AgreementMissing': 'AGREEMENT_MISSING',
   'Client.ConsentRequired': 'CONSENT_REQUIRED',
+  'Client.TooManyFailures': 'TOO_MANY_REQUESTS',
   'Server.ServiceUnknown': 'UNKNOWN_SERVICE',
   'Server.SubjectUnknown': 'SUBJECT_NOT_FOUND',
   'Server.InternalError': 'INTERNAL_ERROR',
 };
 
 /** An exchange error as problem+json, with X-Road-Error and the X-Road-Id echoed. */
-export function exchangeError(xroad: XRoadErrorCode, detail: string, options: { messageId?: string | null; field?: string; code?: ErrorCode } = {}): AppError {
+export function exchangeError(xroad: XRoadErrorCode, detail: string, options: { messageId?: string | null; field?: string; code?: ErrorCode; retryAfter?: number } = {}): AppError {
   const headers: Record<string, string> = { 'x-road-error': xroad };
+  if (options.retryAfter) headers['retry-after'] = String(options.retryAfter);
   if (options.messageId) headers['x-road-id'] = options.messageId;
   if (xroad === 'Client.AuthenticationFailed') headers['www-authenticate'] = 'Bearer realm="oncegov-exchange"';
   const errors = options.field ? [{ field: options.field, message: detail }] : undefined;
@@ -112,6 +126,15 @@ type Decision = { request: ExchangeRequest; product: DataProduct; counted: boole
   | { allowed: false; error: AppError }
 );
 
+/** A request whose checks passed, waiting for its registry read. */
+interface Readable {
+  readable: true;
+  request: ExchangeRequest;
+  product: DataProduct;
+  subject: number | string;
+  agreement: ActiveAgreement | null;
+}
+
 interface Denial {
   xroad: XRoadErrorCode;
   detail: string;
@@ -128,9 +151,15 @@ export class ExchangeService {
     private readonly registry: RegistryService,
     private readonly keys: PlatformKeys,
     private readonly consents: ConsentPort | null = null,
-  ) {}
+    private readonly throttleOptions: FailureThrottleOptions = { maxFailures: 20, windowMs: 60_000 },
+  ) {
+    this.failedAuthentication = new FailureThrottle(throttleOptions);
+  }
 
-  private readonly batches = new GroupCommit<PendingRead, ExchangeResponse>((items) => this.serveBatch(items), { maxBatch: 64, maxConcurrent: 3 });
+  /** Addresses refused for a while after too many wrong credentials. */
+  private readonly failedAuthentication: FailureThrottle;
+
+  private readonly batches = new GroupCommit<PendingRead, ExchangeResponse>((items) => this.serveBatch(items), { maxBatch: 64, maxConcurrent: 2 });
   private readonly credentials = new VersionedCache('exchange.client_credentials', async (db) => {
     const result = await db.query<{ secret_sha256: Buffer; subsystem_id: string }>('SELECT secret_sha256, subsystem_id FROM exchange.client_credentials WHERE revoked_at IS NULL');
     return new Map(result.rows.map((row) => [row.secret_sha256.toString('hex'), row.subsystem_id] as const));
@@ -177,6 +206,65 @@ export class ExchangeService {
     return { id, subsystemId: subsystem.id, secret, issuedAt: issuedAt.toISOString() };
   }
 
+  /** Every credential, newest first, without secrets (the operator and auditors). */
+  async listCredentials(context: ExchangeContext): Promise<CredentialSummary[]> {
+    const principal = context.principal;
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    if (principal.role !== 'operator' && principal.role !== 'auditor') throw new AppError('FORBIDDEN', 'Only the platform operator and auditors see exchange credentials.');
+    const result = await this.pool.query<{ id: string; subsystem_id: string; issued_at: Date; issued_by: string; revoked_at: Date | null; revoked_by: string | null; revocation_reason: string | null }>(
+      `SELECT id, subsystem_id, issued_at, issued_by, revoked_at, revoked_by, revocation_reason
+         FROM exchange.client_credentials ORDER BY issued_at DESC, id DESC`,
+    );
+    return result.rows.map((row) => ({
+      id: row.id,
+      subsystemId: row.subsystem_id,
+      issuedAt: row.issued_at.toISOString(),
+      issuedBy: row.issued_by,
+      revokedAt: row.revoked_at?.toISOString() ?? null,
+      revokedBy: row.revoked_by,
+      revocationReason: row.revocation_reason,
+    }));
+  }
+
+  /**
+   * Revokes a credential at once (operators only; audited, with a reason): the next exchange
+   * request that presents it is refused, on every instance (see core/change-versions).
+   */
+  async revokeCredential(context: ExchangeContext, id: string, reasonInput: string): Promise<CredentialSummary> {
+    const principal = context.principal;
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    const reason = reasonInput.trim();
+    const entry = (outcome: 'allowed' | 'denied'): AuditEntry => ({
+      actor: context.actor,
+      action: 'exchange.credentials.revoke',
+      purpose: 'Revoking an API credential of the once-only exchange',
+      resource: `exchange/credentials/${id}`,
+      outcome,
+      requestId: context.requestId,
+      details: { reason: reason || null },
+    });
+    if (principal.role !== 'operator') {
+      await this.audit.append(this.pool, entry('denied'));
+      throw new AppError('FORBIDDEN', 'Only the platform operator revokes exchange credentials.');
+    }
+    if (reason.length === 0 || reason.length > 500) {
+      throw new AppError('VALIDATION_FAILED', 'A reason (1–500 characters) is required to revoke a credential.', [{ field: '/body/reason', message: 'must be 1–500 characters' }]);
+    }
+    return withTransaction(this.pool, async (tx) => {
+      const found = await tx.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM exchange.client_credentials WHERE id = $1 FOR UPDATE', [id]);
+      if (found.rowCount === 0) throw new AppError('NOT_FOUND', `There is no credential ${id}.`);
+      if (found.rows[0]!.revoked_at) throw new AppError('CONFLICT', `Credential ${id} is already revoked.`);
+      await tx.query('UPDATE exchange.client_credentials SET revoked_at = now(), revoked_by = $2, revocation_reason = $3 WHERE id = $1', [id, context.actor.id, reason]);
+      await this.audit.append(tx, entry('allowed'));
+      const row = await tx.query<{ id: string; subsystem_id: string; issued_at: Date; issued_by: string; revoked_at: Date }>(
+        'SELECT id, subsystem_id, issued_at, issued_by, revoked_at FROM exchange.client_credentials WHERE id = $1',
+        [id],
+      );
+      const r = row.rows[0]!;
+      return { id: r.id, subsystemId: r.subsystem_id, issuedAt: r.issued_at.toISOString(), issuedBy: r.issued_by, revokedAt: r.revoked_at.toISOString(), revokedBy: context.actor.id, revocationReason: reason };
+    });
+  }
+
   /**
    * The data product a provider subsystem offers under a service code. The path alone decides it
    * (the directory is public), before any header is read: a path naming no service is no route —
@@ -197,25 +285,60 @@ export class ExchangeService {
    * auditing the denial). Concurrent requests share one transaction (see core/group-commit); each
    * still gets its own checks, its own registry read and its own audit entry in that transaction.
    */
-  read(request: ExchangeRequest, product: DataProduct): Promise<ExchangeResponse> {
-    return this.batches.submit({ request, product });
+  async read(request: ExchangeRequest, product: DataProduct, source?: string): Promise<ExchangeResponse> {
+    const retryAfter = source ? this.failedAuthentication.retryAfterSeconds(source) : 0;
+    if (retryAfter > 0) {
+      throw exchangeError('Client.TooManyFailures', `Too many requests with a wrong credential came from this address; try again in ${retryAfter} s.`, {
+        messageId: request.messageId,
+        retryAfter,
+      });
+    }
+    try {
+      return await this.batches.submit({ request, product });
+    } catch (error) {
+      // Every failed attempt is audited (in the batch); the one that blocks the address is audited once more, as such.
+      if (source && error instanceof AppError && error.code === 'CLIENT_CREDENTIAL_INVALID' && this.failedAuthentication.recordFailure(source)) {
+        await this.audit.append(this.pool, {
+          actor: { id: request.client, role: 'system', org: request.clientParts.memberCode },
+          action: 'exchange.throttled',
+          purpose: 'Refusing an address that sent too many requests with a wrong credential',
+          resource: `exchange/${request.serviceCode}`,
+          outcome: 'denied',
+          requestId: request.messageId,
+          details: { source, failures: this.throttleOptions.maxFailures, windowSeconds: this.throttleOptions.windowMs / 1000 },
+        });
+      }
+      throw error;
+    }
   }
 
   private async serveBatch(items: PendingRead[]): Promise<Array<Settled<ExchangeResponse>>> {
+    let versions: ChangeVersions = new Map();
     const decisions = await withTransaction(this.pool, async (tx) => {
       // The in-memory copies are checked against the committed state inside this transaction.
-      const versions = await readChangeVersions(tx);
       const checks: Checks = {
         credentials: await this.credentials.get(tx, versions),
         subsystems: await this.directory.subsystemIndex(tx, versions),
         agreements: await this.agreements.activeAgreementIndex(tx, versions),
         at: new Date(),
       };
-      const decided: Decision[] = [];
+      // Requests under an agreement without consent have their reads done together, one query
+      // per product; a request involving a consent is served on its own, in order, so that two
+      // requests spending one one-time consent see each other's use.
+      const decided: Array<Decision | Readable> = [];
       for (const item of items) decided.push(await this.decide(tx, item, checks));
-      await this.audit.appendMany(tx, decided.map((d) => d.entry));
-      await this.countAll(tx, decided);
-      return decided;
+      const readable = decided.filter((d): d is Readable => 'readable' in d);
+      for (const product of new Set(readable.map((r) => r.product))) {
+        const subjects = readable.filter((r) => r.product === product).map((r) => r.subject);
+        const records = await this.registry.readDataProducts(tx, product.id, [...new Set(subjects)]);
+        for (const r of readable) if (r.product === product) decided[decided.indexOf(r)] = this.served(r, records.get(r.subject) ?? null, null);
+      }
+      const final = decided as Decision[];
+      await this.audit.appendMany(tx, final.map((d) => d.entry));
+      await this.countAll(tx, final);
+      return final;
+    }, async (client) => {
+      versions = await beginReadingChangeVersions(client);
     });
     // Signed after the commit: an answer exists only for an access that is on the record.
     return Promise.all(
@@ -236,7 +359,7 @@ export class ExchangeService {
   }
 
   /** The checks, in order, and the read for one request, inside the batch's transaction. */
-  private async decide(tx: Tx, { request, product }: PendingRead, checks: Checks): Promise<Decision> {
+  private async decide(tx: Tx, { request, product }: PendingRead, checks: Checks): Promise<Decision | Readable> {
     const deny = (denial: Denial, counted: boolean, agreement: ActiveAgreement | null = null): Decision => ({
       allowed: false,
       request,
@@ -293,16 +416,33 @@ export class ExchangeService {
         );
       }
     }
-    // 5. The read, minimised to the approved fields (an agreement approves exact fields; a consent covers whole products).
+    // 5. The read: later, with the batch's other reads of this product, unless a consent is involved.
+    if (!consent) return { readable: true, request, product, subject, agreement: agreement! };
     const record = await this.registry.readDataProduct(tx, product.id, subject);
-    if (!record) return deny({ xroad: 'Server.SubjectUnknown', detail: `${product.id} has no subject ${request.subjectId}.` }, true, agreement);
+    if (record && this.consents) await this.consents.recordUse(tx, consent.id, product.id);
+    return this.served({ readable: true, request, product, subject, agreement }, record, consent);
+  }
+
+  /** The answer to a request whose checks passed: the record minimised to the approved fields, or a denial when there is no such subject. */
+  private served({ request, product, agreement }: Readable, record: Record<string, unknown> | null, consent: { id: string; purposeText: string } | null): Decision {
+    if (!record) {
+      const detail = `${product.id} has no subject ${request.subjectId}.`;
+      return {
+        allowed: false,
+        request,
+        product,
+        counted: true,
+        entry: this.entry(request, product, 'denied', agreement, [], 'Server.SubjectUnknown'),
+        error: exchangeError('Server.SubjectUnknown', detail, { messageId: request.messageId }),
+      };
+    }
+    // An agreement approves exact fields; a consent covers whole data products.
     const approved = new Set(agreement ? agreement.fields : product.fields.map((f) => f.name));
     const minimised: Record<string, unknown> = {};
     for (const field of product.fields) {
       if (approved.has(field.name) && Object.hasOwn(record, field.name)) minimised[field.name] = record[field.name];
     }
     const fields = Object.keys(minimised);
-    if (consent && this.consents) await this.consents.recordUse(tx, consent.id, product.id);
     return {
       allowed: true,
       request,

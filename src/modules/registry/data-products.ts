@@ -269,23 +269,33 @@ export function normalizeSubjectId(subject: DataProduct['subject'], value: numbe
 
 type Reader = (db: Queryable, subject: number | string) => Promise<Record<string, unknown> | null>;
 
+/** Reads one product for many subjects with one query; absent subjects are absent from the map. */
+type BatchReader = (db: Queryable, subjects: Array<number | string>) => Promise<Map<number | string, Record<string, unknown>>>;
+
+function residentBasic(row: repository.ResidentRow): Record<string, unknown> {
+  return {
+    nameKo: row.name_ko,
+    nameRomanized: row.name_romanized,
+    birthDate: row.birth_date,
+    sex: row.sex,
+    addressKo: row.address_ko,
+    addressEn: row.address_en,
+    postalCode: row.postal_code,
+    regionCode: row.region_code,
+    districtCode: row.district_code,
+    householdRole: row.household_role,
+    registeredOn: row.registered_on,
+  };
+}
+
+const BATCH_READERS: Record<string, BatchReader> = {
+  'resident.basic': async (db, ids) => new Map((await repository.findResidents(db, ids as number[])).map((row) => [Number(row.id), residentBasic(row)])),
+};
+
 const READERS: Record<string, Reader> = {
   'resident.basic': async (db, id) => {
     const row = await repository.findResident(db, id as number);
-    if (!row) return null;
-    return {
-      nameKo: row.name_ko,
-      nameRomanized: row.name_romanized,
-      birthDate: row.birth_date,
-      sex: row.sex,
-      addressKo: row.address_ko,
-      addressEn: row.address_en,
-      postalCode: row.postal_code,
-      regionCode: row.region_code,
-      districtCode: row.district_code,
-      householdRole: row.household_role,
-      registeredOn: row.registered_on,
-    };
+    return row ? residentBasic(row) : null;
   },
   'resident.household': async (db, id) => {
     const members = await repository.householdOf(db, id as number);
@@ -375,6 +385,22 @@ export async function readDataProductRecord(db: Queryable, productId: string, su
   if (!product || !reader) throw new AppError('UNKNOWN_SERVICE', `There is no data product ${JSON.stringify(productId)}.`);
   const subject = normalizeSubjectId(product.subject, subjectId);
   return subject === null ? null : reader(db, subject);
+}
+
+/**
+ * readDataProductRecord for many subjects at once (already normalised, as normalizeSubjectId
+ * gives them): one query where the product has a set-wise reader, one per subject otherwise.
+ * Subjects that do not exist are absent from the map.
+ */
+export async function readDataProductRecords(db: Queryable, productId: string, subjects: Array<number | string>): Promise<Map<number | string, Record<string, unknown>>> {
+  const batch = BATCH_READERS[productId];
+  if (batch && subjects.length > 1) return batch(db, subjects);
+  const records = new Map<number | string, Record<string, unknown>>();
+  for (const subject of subjects) {
+    const record = await readDataProductRecord(db, productId, subject);
+    if (record) records.set(subject, record);
+  }
+  return records;
 }
 
 /** For tests: every catalogued product has a reader and every reader a catalogue entry. */

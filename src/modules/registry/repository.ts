@@ -40,6 +40,18 @@ export async function findResident(db: Queryable, residentId: number): Promise<R
   return result.rows[0];
 }
 
+/** The residents among `residentIds` that exist, in no particular order; one query for many. */
+export async function findResidents(db: Queryable, residentIds: number[]): Promise<ResidentRow[]> {
+  const result = await db.query<ResidentRow>(
+    `SELECT r.id, r.rrn, r.name_ko, r.name_romanized, r.birth_date, r.sex, r.household_id, r.household_role,
+            r.registered_on, r.deceased_on, h.region_code, h.district_code, h.address_ko, h.address_en, h.postal_code
+       FROM registry.residents r JOIN registry.households h ON h.id = r.household_id
+      WHERE r.id = ANY($1::bigint[])`,
+    [residentIds],
+  );
+  return result.rows;
+}
+
 export async function findResidentIdByRrn(db: Queryable, rrn: string): Promise<number | undefined> {
   const result = await db.query<{ id: number }>('SELECT id FROM registry.residents WHERE rrn = $1', [rrn]);
   return result.rows[0]?.id;

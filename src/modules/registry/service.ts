@@ -8,7 +8,7 @@ import { withTransaction } from '../../core/db';
 import type { AuditActor, AuditLog } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import { AppError } from '../../core/errors';
-import { readDataProductRecord } from './data-products';
+import { readDataProductRecord, readDataProductRecords } from './data-products';
 import { maskRrn } from './population/identifiers';
 import * as repository from './repository';
 import { seedPopulation } from './population/loader';
@@ -89,6 +89,11 @@ export class RegistryService {
    */
   readDataProduct(db: Queryable, productId: string, subjectId: number | string): Promise<Record<string, unknown> | null> {
     return readDataProductRecord(db, productId, subjectId);
+  }
+
+  /** readDataProduct for many (normalised) subjects in one go; missing subjects are absent from the map. */
+  readDataProducts(db: Queryable, productId: string, subjects: Array<number | string>): Promise<Map<number | string, Record<string, unknown>>> {
+    return readDataProductRecords(db, productId, subjects);
   }
 
   async findResidentIdByRrn(rrn: string): Promise<number | undefined> {
