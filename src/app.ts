@@ -22,6 +22,7 @@ import { AgreementsService } from './modules/agreements/service';
 import { directoryRoutes } from './modules/directory/routes';
 import { ExchangeService, exchangeRoutes } from './modules/exchange';
 import { exchangeConsole } from './modules/exchange/console';
+import { credentialsConsole } from './modules/exchange/credentials-console';
 import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
@@ -124,6 +125,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   // EXCHANGE_BENCH_BASELINE=1 adds a no-checks twin of the exchange read, for bench/exchange.ts only.
   await app.register(exchangeRoutes(exchange, process.env.EXCHANGE_BENCH_BASELINE === '1' ? { baseline: { pool, registry } } : {}));
   await app.register(exchangeConsole({ pool, audit, directory, exchange }));
+  await app.register(credentialsConsole({ exchange, directory }));
   await app.register(trackerRoutes(tracker));
   await app.register(consentRoutes(consents));
   await app.register(consentPages(consents));

@@ -20,6 +20,7 @@ const messages = defineMessages({
   dataUsage: { ko: '내 정보 이용 내역', en: 'Who used my data' },
   consents: { ko: '내 동의 관리', en: 'My consents' },
   console: { ko: '업무 콘솔', en: 'Console' },
+  credentials: { ko: '인증키 관리', en: 'Credentials' },
   exchangeLog: { ko: '정보공동이용 기록', en: 'Exchange log' },
   exchangeStatistics: { ko: '정보공동이용 통계', en: 'Exchange statistics' },
   directory: { ko: '정보공동이용 목록', en: 'Data sharing directory' },
@@ -77,7 +78,7 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, page: P
       <li><a href="/me/consents">${t(locale, messages.consents)}</a></li>` : ''}
       ${principal && principal.role !== 'resident' ? html`<li><a href="/console/agreements">${t(locale, messages.console)}</a></li>` : ''}
       ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li>` : ''}
-      ${principal?.role === 'operator' || principal?.role === 'auditor' ? html`<li><a href="/console/statistics">${t(locale, messages.exchangeStatistics)}</a></li>` : ''}
+      ${principal?.role === 'operator' || principal?.role === 'auditor' ? html`<li><a href="/console/statistics">${t(locale, messages.exchangeStatistics)}</a></li><li><a href="/console/credentials">${t(locale, messages.credentials)}</a></li>` : ''}
       <li><a href="/directory">${t(locale, messages.directory)}</a></li>
       <li><a href="/docs">${t(locale, messages.apiDocs)}</a></li>
       ${

@@ -62,4 +62,7 @@ th { background: var(--surface); }
 code { font-family: ui-monospace, "D2Coding", monospace; background: var(--surface); padding: 0 0.25rem; }
 .site-footer { background: var(--surface); border-top: 1px solid #d6d9dd; font-size: 0.875rem; color: var(--muted); padding: 1rem 0; }
 @media (max-width: 40rem) { .facts { grid-template-columns: 1fr; } .main-nav .account { margin-left: 0; } }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.button.secondary { background: #fff; color: #1d56bc; border: 2px solid #1d56bc; }
+.form.inline { margin-top: 0.5rem; }
 `;
