@@ -31,6 +31,7 @@ import { portalRoutes } from './modules/portal/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
+import { ServiceCatalogue } from './modules/services';
 
 export interface Platform {
   app: FastifyInstance;
@@ -38,6 +39,7 @@ export interface Platform {
   events: EventBus;
   registry: RegistryService;
   identity: IdentityService;
+  catalogue: ServiceCatalogue;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -86,6 +88,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
+  const catalogue = await ServiceCatalogue.open(pool);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -133,5 +136,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await events.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity };
+  return { app, audit, events, registry, identity, catalogue };
 }
