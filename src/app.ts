@@ -31,7 +31,7 @@ import { portalRoutes } from './modules/portal/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
-import { ServiceCatalogue } from './modules/services';
+import { ServiceCatalogue, serviceRoutes } from './modules/services';
 
 export interface Platform {
   app: FastifyInstance;
@@ -130,6 +130,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(trackerRoutes(tracker));
   await app.register(consentRoutes(consents));
   await app.register(consentPages(consents));
+  await app.register(serviceRoutes(catalogue));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

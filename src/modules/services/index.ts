@@ -10,3 +10,4 @@ export type { LifeEventSummary, ServiceFilter, ServicePage, ServiceSearchHit } f
 export { BENEFIT_CATEGORIES, CHANNELS, LIFE_EVENT_CODES, LIFE_EVENTS, isLifeEventCode } from './model';
 export type { Agency, BenefitCategory, CatalogueService, Channel, LifeEvent, LifeEventCode, RequiredDocument, ServiceBundle } from './model';
 export { MAX_QUERY_LENGTH } from './search';
+export { serviceRoutes } from './routes';
