@@ -31,7 +31,7 @@ import { portalRoutes } from './modules/portal/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
-import { ServiceCatalogue, serviceRoutes } from './modules/services';
+import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 
 export interface Platform {
   app: FastifyInstance;
@@ -131,6 +131,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(consentRoutes(consents));
   await app.register(consentPages(consents));
   await app.register(serviceRoutes(catalogue));
+  await app.register(servicePages(catalogue));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

@@ -11,3 +11,4 @@ export { BENEFIT_CATEGORIES, CHANNELS, LIFE_EVENT_CODES, LIFE_EVENTS, isLifeEven
 export type { Agency, BenefitCategory, CatalogueService, Channel, LifeEvent, LifeEventCode, RequiredDocument, ServiceBundle } from './model';
 export { MAX_QUERY_LENGTH } from './search';
 export { serviceRoutes } from './routes';
+export { servicePages } from './pages';

@@ -190,3 +190,97 @@ describe('OpenAPI', () => {
     expect(spec.components.schemas.Problem.properties.code.enum).toEqual(expect.arrayContaining(['CATALOGUE_SERVICE_NOT_FOUND', 'SERVICE_BUNDLE_NOT_FOUND']));
   });
 });
+
+describe('pages', () => {
+  const page = (url: string, headers: Record<string, string> = {}) => client.request({ url, headers: { accept: 'text/html', ...headers } });
+
+  it('/services offers a labelled search form with a hint and the ten life events, in Korean and English', async () => {
+    const ko = await page('/services?lang=ko');
+    expect(ko.statusCode).toBe(200);
+    expect(ko.body).toContain('<label for="q">찾는 서비스</label>');
+    expect(ko.body).toMatch(/<input id="q" name="q" type="search"[^>]*aria-describedby="q-hint"/);
+    const links = [...ko.body.matchAll(/href="\/services\/life-events\/([a-z-]+)"/g)].map((m) => m[1]);
+    expect(links).toEqual([...LIFE_EVENT_CODES]);
+    expect(ko.body).toContain('href="/services/bundles/happy-childbirth"');
+    const en = await page('/services?lang=en');
+    expect(en.body).toContain('<label for="q">What are you looking for?</label>');
+    expect(en.body).toContain('Pregnancy and birth');
+  });
+
+  it('/services?q= shows ranked results and pages through them', async () => {
+    const results = await page(`/services?q=${encodeURIComponent('아동 수당')}&lang=ko`);
+    expect(results.statusCode).toBe(200);
+    const found = [...results.body.matchAll(/<h3><a href="\/services\/([a-z0-9-]+)">/g)].map((m) => m[1]);
+    expect(found[0]).toBe('child-allowance');
+    expect(results.body).toContain('value="아동 수당"');
+    const many = await page('/services?q=pension&lang=en');
+    expect(many.body).toMatch(/of \d+ services for ‘pension’/);
+    const none = await page('/services?q=zzzzqqq&lang=en');
+    expect(none.body).toContain('id="no-results"');
+    const birth = await page(`/services?q=${encodeURIComponent('출산')}&lang=ko`);
+    const firstPage = [...birth.body.matchAll(/<h3><a href="\/services\/([a-z0-9-]+)">/g)].map((m) => m[1]);
+    expect(firstPage.length).toBeGreaterThan(5);
+  });
+
+  it('refuses an over-long search on the form itself, with an error summary linked to the field', async () => {
+    const response = await page(`/services?q=${'a'.repeat(201)}&lang=en`);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('class="error-summary"');
+    expect(response.body).toContain('href="#q"');
+    expect(response.body).toContain('aria-invalid="true"');
+    expect(response.body).not.toContain('id="search-results"');
+    expect((await page('/services?q=a%00b&lang=en')).statusCode).toBe(400);
+  });
+
+  it('a life event page lists its services and bundles; an unknown one is a 404 page', async () => {
+    const birth = await page('/services/life-events/birth?lang=en');
+    expect(birth.statusCode).toBe(200);
+    expect(birth.body).toContain('<h1>Services for Pregnancy and birth</h1>');
+    expect(birth.body).toContain('href="/services/birth-registration"');
+    expect(birth.body).toContain('href="/services/bundles/happy-childbirth"');
+    expect(birth.body).not.toContain('href="/services/basic-pension"');
+    const unknown = await page('/services/life-events/holidays');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toContain('text/html');
+  });
+
+  it('a service page marks what the platform fetches apart from what you hand in', async () => {
+    const ko = await page('/services/child-allowance?lang=ko');
+    expect(ko.statusCode).toBe(200);
+    const fetchedRows = [...ko.body.matchAll(/<tr class="document-fetched">\s*<th scope="row">([^<]+)<\/th>\s*<td><strong>([^<]+)<\/strong>/g)];
+    expect(fetchedRows.map((m) => m[1])).toEqual(['세대 구성', '자녀 정보']);
+    for (const row of fetchedRows) expect(row[2]).toBe('제출하지 않으셔도 됩니다. 담당 기관이 직접 확인합니다.');
+    expect(ko.body).toMatch(/<tr class="document-upload">\s*<th scope="row">지급받을 통장 사본<\/th>/);
+    expect(ko.body).toContain('「아동수당법」 제4조, 제6조');
+    expect(ko.body).toContain('보건복지상담센터 129');
+    expect(ko.body).toContain('무료');
+    expect(ko.body).toContain('href="/services/bundles/happy-childbirth"');
+    const en = await page('/services/fixed-date-confirmation?lang=en');
+    expect(en.body).toContain("We fetch this for you — you don't need to submit it.".replace("'", '&#39;'));
+    expect(en.body).toContain('600 KRW (500 KRW online)');
+    expect(en.body).toContain('Housing Lease Protection Act, Article 3-6');
+    expect(en.body).toContain('In person (community centre or agency office)');
+  });
+
+  it('an unknown service is a 404 page for browsers and a problem for API clients', async () => {
+    const html = await page('/services/no-such-service?lang=en');
+    expect(html.statusCode).toBe(404);
+    expect(html.body).toContain('CATALOGUE_SERVICE_NOT_FOUND');
+    expectProblem(await get('/services/no-such-service'), 404, 'CATALOGUE_SERVICE_NOT_FOUND');
+  });
+
+  it('the Happy Childbirth page lists its five services and the documents of all of them once', async () => {
+    const response = await page('/services/bundles/happy-childbirth?lang=ko');
+    expect(response.statusCode).toBe(200);
+    const members = [...response.body.matchAll(/<h3><a href="\/services\/([a-z0-9-]+)">/g)].map((m) => m[1]);
+    expect(members).toEqual(['child-allowance', 'parental-benefit', 'first-meeting-voucher', 'infant-vaccination', 'local-birth-grant']);
+    const rows = [...response.body.matchAll(/<th scope="row">([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(rows).toEqual(expect.arrayContaining(['자녀 정보', '지급받을 통장 사본']));
+    expect((await page('/services/bundles/nothing-here')).statusCode).toBe(404);
+  });
+
+  it('the home page links to the services', async () => {
+    expect((await page('/?lang=ko')).body).toContain('href="/services"');
+  });
+});
