@@ -32,6 +32,7 @@ import { portalRoutes } from './modules/portal/routes';
 import { registryRoutes } from './modules/registry/routes';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
+import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 
 export interface Platform {
   app: FastifyInstance;
@@ -39,6 +40,7 @@ export interface Platform {
   events: EventBus;
   registry: RegistryService;
   identity: IdentityService;
+  catalogue: ServiceCatalogue;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -87,6 +89,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
+  const catalogue = await ServiceCatalogue.open(pool);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -129,11 +132,13 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(trackerRoutes(tracker));
   await app.register(consentRoutes(consents));
   await app.register(consentPages(consents));
+  await app.register(serviceRoutes(catalogue));
+  await app.register(servicePages(catalogue));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity };
+  return { app, audit, events, registry, identity, catalogue };
 }

@@ -29,6 +29,8 @@ export const ERROR_CATALOGUE = {
   CLIENT_CREDENTIAL_INVALID: { status: 401, title: { en: 'The client subsystem\'s credential is missing or not valid', ko: '하위시스템 인증 정보가 없거나 올바르지 않습니다' } },
   AGREEMENT_MISSING: { status: 403, title: { en: 'No active access agreement covers this request', ko: '이 요청에 해당하는 유효한 이용 협약이 없습니다' } },
   CONSENT_REQUIRED: { status: 403, title: { en: 'The data subject\'s consent is required', ko: '정보주체의 동의가 필요합니다' } },
+  CATALOGUE_SERVICE_NOT_FOUND: { status: 404, title: { en: 'There is no such service in the catalogue', ko: '서비스 목록에 없는 서비스입니다' } },
+  SERVICE_BUNDLE_NOT_FOUND: { status: 404, title: { en: 'There is no such service bundle', ko: '해당 묶음 서비스가 없습니다' } },
   SUBJECT_NOT_FOUND: { status: 404, title: { en: 'There is no such data subject', ko: '해당 정보주체가 없습니다' } },
   SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },
   INTERNAL_ERROR: { status: 500, title: { en: 'Something went wrong on our side', ko: '시스템 내부 오류가 발생했습니다' } },

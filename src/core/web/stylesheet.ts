@@ -59,6 +59,10 @@ th { background: var(--surface); }
 .hint { color: var(--muted); font-size: 0.9375rem; margin: 0; }
 .operation { border-top: 1px solid #d6d9dd; }
 .operation h2 { font-size: 1.125rem; }
+.breadcrumbs ol { list-style: none; margin: 0 0 1rem; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; font-size: 0.9375rem; }
+.breadcrumbs li + li::before { content: "›"; margin-right: 0.5rem; color: var(--muted); }
+.service-list h3 { font-size: 1.125rem; margin: 0; }
+.service-list p { margin: 0.25rem 0 0; }
 code { font-family: ui-monospace, "D2Coding", monospace; background: var(--surface); padding: 0 0.25rem; }
 .site-footer { background: var(--surface); border-top: 1px solid #d6d9dd; font-size: 0.875rem; color: var(--muted); padding: 1rem 0; }
 @media (max-width: 40rem) { .facts { grid-template-columns: 1fr; } .main-nav .account { margin-left: 0; } }
