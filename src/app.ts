@@ -41,6 +41,10 @@ export interface Platform {
   registry: RegistryService;
   identity: IdentityService;
   catalogue: ServiceCatalogue;
+  exchange: ExchangeService;
+  agreements: AgreementsService;
+  consents: ConsentService;
+  directory: DirectoryService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -140,5 +144,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await events.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory };
 }

@@ -195,6 +195,17 @@ describe('revoking credentials and throttling wrong ones', () => {
   });
 });
 
+describe('reads by the platform\'s own modules', () => {
+  it('go through the same agreement check, minimisation and audit, without a bearer credential', async () => {
+    const read = await platform.exchange.readForPlatform({ client: WELFARE, productId: 'resident.basic', subjectId: 6, purposeCode: 'WELFARE-ELIGIBILITY', userId: 'gov24', messageId: 'in-process-1' });
+    expect(Object.keys(read.data).sort()).toEqual(['birthDate', 'nameKo']);
+    const [entry] = await auditEntries('in-process-1');
+    expect(entry).toMatchObject({ action: 'exchange.read', outcome: 'allowed', subject_resident_id: 6, actor_id: WELFARE });
+    await expect(platform.exchange.readForPlatform({ client: EMPLOYMENT, productId: 'resident.basic', subjectId: 6, purposeCode: 'EMPLOYMENT-INSURANCE', userId: 'x' })).rejects.toMatchObject({ code: 'AGREEMENT_MISSING' });
+    await expect(platform.exchange.readForPlatform({ client: WELFARE, productId: 'no.such', subjectId: 6, purposeCode: 'WELFARE-ELIGIBILITY', userId: 'x' })).rejects.toMatchObject({ code: 'UNKNOWN_SERVICE' });
+  });
+});
+
 describe('concurrent requests', () => {
   it('each get their own answer and audit entry when served together', async () => {
     const KINDS = ['allowed', 'unknown-subject', 'no-agreement', 'wrong-credential'] as const;

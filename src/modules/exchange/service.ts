@@ -22,9 +22,9 @@ import type { PlatformKeys, PublicJwks } from '../../core/keys';
 import type { ActiveAgreement, ActiveAgreementIndex, AgreementsService } from '../agreements';
 import type { DirectoryService, Subsystem } from '../directory';
 import { parseSubsystemId } from '../directory';
-import { normalizeSubjectId, type DataProduct } from '../registry/data-products';
+import { findDataProduct, normalizeSubjectId, type DataProduct } from '../registry/data-products';
 import type { RegistryService } from '../registry/service';
-import { signedPayload, type ExchangeRequest, type XRoadErrorCode } from './protocol';
+import { requestHash, signedPayload, type ExchangeRequest, type XRoadErrorCode } from './protocol';
 
 export interface ExchangeContext {
   principal: Principal | null;
@@ -110,6 +110,8 @@ export interface ConsentPort {
 interface PendingRead {
   request: ExchangeRequest;
   product: DataProduct;
+  /** A module of this process (readForPlatform): no bearer credential to check. */
+  inProcess?: boolean;
 }
 
 /** What the hot path checks against, loaded (or kept) once per batch. */
@@ -312,6 +314,47 @@ export class ExchangeService {
     }
   }
 
+  /**
+   * For the platform's own services (e.g. GOV24 one-stop applications) reading as one of their
+   * directory subsystems: the same checks (directory, agreement, consent), minimisation, audit
+   * entry and "who used my data" line as a request over HTTP, without the bearer credential —
+   * the caller is this process, not a remote system. Throws the same problems.
+   */
+  async readForPlatform(input: {
+    client: string;
+    productId: string;
+    subjectId: string | number;
+    purposeCode: string;
+    userId: string;
+    issue?: string;
+    messageId?: string;
+  }): Promise<{ data: Record<string, unknown>; fields: string[]; messageId: string }> {
+    const product = findDataProduct(input.productId);
+    if (!product) throw new AppError('UNKNOWN_SERVICE', `There is no data product ${input.productId}.`);
+    const clientParts = parseSubsystemId(input.client);
+    if (!clientParts) throw new AppError('VALIDATION_FAILED', `${input.client} is not a subsystem id.`);
+    const messageId = input.messageId ?? `platform-${randomUUID()}`;
+    const subjectId = String(input.subjectId);
+    const path = `/r1/${product.providerSubsystem}/${product.id}/${subjectId}`;
+    const issue = input.issue ?? null;
+    const request: ExchangeRequest = {
+      path,
+      client: input.client,
+      clientParts,
+      provider: product.providerSubsystem,
+      serviceCode: product.id,
+      subjectId,
+      purposeCode: input.purposeCode,
+      userId: input.userId,
+      issue,
+      messageId,
+      secret: null,
+      requestHash: requestHash({ method: 'GET', path, client: input.client, purposeCode: input.purposeCode, userId: input.userId, issue, messageId }),
+    };
+    const response = await this.batches.submit({ request, product, inProcess: true });
+    return { data: JSON.parse(response.body.toString('utf8')) as Record<string, unknown>, fields: response.fields, messageId };
+  }
+
   private async serveBatch(items: PendingRead[]): Promise<Array<Settled<ExchangeResponse>>> {
     let versions: ChangeVersions = new Map();
     const decisions = await withTransaction(this.pool, async (tx) => {
@@ -359,7 +402,7 @@ export class ExchangeService {
   }
 
   /** The checks, in order, and the read for one request, inside the batch's transaction. */
-  private async decide(tx: Tx, { request, product }: PendingRead, checks: Checks): Promise<Decision | Readable> {
+  private async decide(tx: Tx, { request, product, inProcess }: PendingRead, checks: Checks): Promise<Decision | Readable> {
     const deny = (denial: Denial, counted: boolean, agreement: ActiveAgreement | null = null): Decision => ({
       allowed: false,
       request,
@@ -369,7 +412,7 @@ export class ExchangeService {
       error: exchangeError(denial.xroad, denial.detail, { messageId: request.messageId, field: denial.field, code: denial.code }),
     });
     // 1. The credential must be valid for the client the request names.
-    const holder = request.secret ? checks.credentials.get(sha256(request.secret).toString('hex')) : undefined;
+    const holder = inProcess ? request.client : request.secret ? checks.credentials.get(sha256(request.secret).toString('hex')) : undefined;
     if (holder !== request.client) {
       return deny({ xroad: 'Client.AuthenticationFailed', detail: 'Authorization: Bearer <credential> of the X-Road-Client subsystem is required.' }, false);
     }
