@@ -30,6 +30,7 @@ import { IdentityService } from './modules/identity/service';
 import { operationsRoutes } from './modules/operations/routes';
 import { portalRoutes } from './modules/portal/routes';
 import { registryRoutes } from './modules/registry/routes';
+import { LifeEvents } from './modules/registry/life-events';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
@@ -45,6 +46,7 @@ export interface Platform {
   agreements: AgreementsService;
   consents: ConsentService;
   directory: DirectoryService;
+  lifeEvents: LifeEvents;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -85,6 +87,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const audit = new AuditLog(pool, { onError: (error) => logger.error({ err: error }, 'audit sealer failed') });
   const events = new EventBus(pool, { onError: (error) => logger.error({ err: error }, 'event dispatch failed') });
   const registry = new RegistryService(pool, audit);
+  const lifeEvents = new LifeEvents(pool, audit, events);
   const directory = new DirectoryService(pool);
   const agreements = new AgreementsService(pool, audit, directory, { events });
   const keys = await PlatformKeys.load(pool);
@@ -125,7 +128,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(operationsRoutes({ pool, audit }));
   await app.register(portalRoutes({ registry, identity }));
   await app.register(identityRoutes({ identity, registry, authenticators, cookieSecure: config.cookieSecure, sessionTtlMinutes: config.sessionTtlMinutes }));
-  await app.register(registryRoutes(registry));
+  await app.register(registryRoutes(registry, lifeEvents));
   await app.register(directoryRoutes(directory));
   await app.register(agreementsRoutes(agreements));
   await app.register(agreementsConsole(agreements));
@@ -144,5 +147,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await events.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents };
 }

@@ -6,8 +6,10 @@ import { AppError } from '../../core/errors';
 import { IdParam, problemResponses } from '../../core/schemas';
 import { ResidentRecordSchema } from './schema';
 import type { RegistryService } from './service';
+import type { LifeEvents } from './life-events';
+import { Type } from '@sinclair/typebox';
 
-export function registryRoutes(registry: RegistryService) {
+export function registryRoutes(registry: RegistryService, lifeEvents?: LifeEvents) {
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -42,6 +44,54 @@ export function registryRoutes(registry: RegistryService) {
           { principal: requirePrincipal(request), actor: actorOf(request), requestId: request.id },
           request.params.residentId,
         ),
+    );
+
+    if (!lifeEvents) return;
+    app.post(
+      '/api/v1/registry/births',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Register a birth (officials of MOIS or SCOURT; audited; announces registry.birth-registered to the proactive benefits engine)',
+          body: Type.Object(
+            {
+              parentResidentIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 2 }),
+              nameKo: Type.String({ maxLength: 20, description: 'Name in Hangul, 2–10 syllables' }),
+              nameRomanized: Type.String({ maxLength: 60 }),
+              sex: Type.Union([Type.Literal('M'), Type.Literal('F')]),
+              birthDate: Type.String({ maxLength: 10, description: 'YYYY-MM-DD, within the last year' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({ childResidentId: Type.Integer(), householdId: Type.Integer(), parentResidentIds: Type.Array(Type.Integer()), birthDate: Type.String() }),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request, reply) => {
+        const registered = await lifeEvents.registerBirth({ principal: requirePrincipal(request), actor: actorOf(request), requestId: request.id }, request.body);
+        return reply.status(201).send(registered);
+      },
+    );
+
+    app.post(
+      '/api/v1/registry/disabilities',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Register a disability (MOHW officials; audited; announces registry.disability-registered)',
+          body: Type.Object(
+            { residentId: Type.Integer({ minimum: 1 }), category: Type.String({ maxLength: 40 }), severity: Type.Union([Type.Literal('severe'), Type.Literal('mild')]) },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ residentId: Type.Integer(), householdId: Type.Integer() }), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const event = await lifeEvents.registerDisability({ principal: requirePrincipal(request), actor: actorOf(request), requestId: request.id }, request.body);
+        return reply.status(201).send(event);
+      },
     );
   };
 }
