@@ -8,7 +8,7 @@
 // the CPU milliseconds per request spent in this process (server + load thread) and in Postgres,
 // which do not depend on what else the machine is doing.
 //
-// Options: --residents N (2,000), --seconds S (5 per side), --warmup N (1,000 per side), --concurrency N (connections, 16).
+// Options: --residents N (2,000), --seconds S (5 per side), --warmup N (1,000 per side), --concurrency N (connections, 64).
 import { integerArgument } from '../src/cli/common';
 import { buildPlatform } from '../src/app';
 import type { Principal } from '../src/core/auth';
@@ -25,7 +25,7 @@ import { benchDatabase, machine, printResult } from './support';
 const residents = integerArgument('residents', 2_000, 10, 1_000_000);
 const seconds = integerArgument('seconds', 5, 1, 120);
 const warmup = integerArgument('warmup', 1_000, 0, 100_000);
-const concurrency = integerArgument('concurrency', 16, 1, 256);
+const concurrency = integerArgument('concurrency', 64, 1, 256);
 
 const CLIENT = 'KR/GOV/MOHW/welfare-benefits';
 const PRODUCT = 'resident.basic';

@@ -209,6 +209,18 @@ export class AuditLog {
     this.sealer.poke();
   }
 
+  /**
+   * Records many entries and runs the caller's own data-modifying statement (e.g. counters kept
+   * with the entries) as one statement, saving a round trip on hot paths. `companion` gets the
+   * number of its first parameter ($2, since $1 holds the payloads) and returns its SQL and values.
+   */
+  async appendManyWith(db: Queryable, entries: AuditEntry[], companion: (firstParam: number) => { sql: string; params: unknown[] }): Promise<void> {
+    const now = Date.now();
+    const { sql, params } = companion(2);
+    await db.query(`WITH companion AS (${sql}) INSERT INTO audit.entries (payload) SELECT unnest($1::text[])`, [entries.map((e) => auditPayload(e, now)), ...params]);
+    if (entries.length) this.sealer.poke();
+  }
+
   /** Records many entries with one statement; for bulk work (imports, sweeps, benchmarks). */
   async appendMany(db: Queryable, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;

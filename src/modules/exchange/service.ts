@@ -377,8 +377,7 @@ export class ExchangeService {
         for (const r of readable) if (r.product === product) decided[decided.indexOf(r)] = this.served(r, records.get(r.subject) ?? null, null);
       }
       const final = decided as Decision[];
-      await this.audit.appendMany(tx, final.map((d) => d.entry));
-      await this.countAll(tx, final);
+      await this.audit.appendManyWith(tx, final.map((d) => d.entry), (first) => this.counting(final, first));
       return final;
     }, async (client) => {
       versions = await beginReadingChangeVersions(client);
@@ -549,8 +548,11 @@ export class ExchangeService {
     };
   }
 
-  /** The batch's requests added to the public monthly counters, one row per client × product. */
-  private async countAll(tx: Tx, decisions: Decision[]): Promise<void> {
+  /**
+   * The statement adding the batch's requests to the public monthly counters, one row per
+   * client × product, its parameters numbered from `first` (it runs with the audit insert).
+   */
+  private counting(decisions: Decision[], first: number): { sql: string; params: unknown[] } {
     const rows = new Map<string, { client: string; agency: string; product: string; allowed: number; denied: number }>();
     for (const d of decisions) {
       if (!d.counted) continue;
@@ -560,16 +562,16 @@ export class ExchangeService {
       else row.denied += 1;
       rows.set(key, row);
     }
-    if (rows.size === 0) return;
     // A fixed order, so two batches updating the same rows take their locks in the same order.
     const sorted = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-    await tx.query(
-      `INSERT INTO exchange.monthly_counts (month, client_subsystem, client_agency, product_id, shard, allowed, denied)
-       SELECT date_trunc('month', now() AT TIME ZONE 'Asia/Seoul')::date, c, a, p, $6, al, de
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(c, a, p, al, de)
-       ON CONFLICT (month, client_subsystem, product_id, shard)
-       DO UPDATE SET allowed = monthly_counts.allowed + EXCLUDED.allowed, denied = monthly_counts.denied + EXCLUDED.denied`,
-      [sorted.map((r) => r.client), sorted.map((r) => r.agency), sorted.map((r) => r.product), sorted.map((r) => r.allowed), sorted.map((r) => r.denied), Math.floor(Math.random() * SHARDS)],
-    );
+    const $ = (i: number) => `$${first + i}`;
+    return {
+      sql: `INSERT INTO exchange.monthly_counts (month, client_subsystem, client_agency, product_id, shard, allowed, denied)
+            SELECT date_trunc('month', now() AT TIME ZONE 'Asia/Seoul')::date, c, a, p, ${$(5)}::smallint, al, de
+              FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::bigint[], ${$(4)}::bigint[]) AS t(c, a, p, al, de)
+            ON CONFLICT (month, client_subsystem, product_id, shard)
+            DO UPDATE SET allowed = monthly_counts.allowed + EXCLUDED.allowed, denied = monthly_counts.denied + EXCLUDED.denied`,
+      params: [sorted.map((r) => r.client), sorted.map((r) => r.agency), sorted.map((r) => r.product), sorted.map((r) => r.allowed), sorted.map((r) => r.denied), Math.floor(Math.random() * SHARDS)],
+    };
   }
 }
