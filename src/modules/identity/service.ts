@@ -246,6 +246,35 @@ export class IdentityService implements SessionStore {
     });
   }
 
+  /**
+   * Where a resident can be reached, for a platform service acting for them (e.g. notifications
+   * choosing email and SMS). Read in the caller's transaction and audited there as a read of the
+   * resident's personal data by that service. A resident without an account has no details.
+   */
+  async residentContactDetails(
+    db: Queryable,
+    residentId: number,
+    access: { actor: AuditActor; purpose: string; requestId?: string | null },
+  ): Promise<ContactDetails> {
+    const result = await db.query<{ account_id: string; email: string | null; phone: string | null; updated_at: Date }>(
+      `SELECT c.account_id, c.email, c.phone, c.updated_at FROM identity.contact_details c
+         JOIN identity.accounts a ON a.id = c.account_id WHERE a.resident_id = $1`,
+      [residentId],
+    );
+    const row = result.rows[0];
+    await this.audit.append(db, {
+      actor: access.actor,
+      action: 'identity.contact-details.read',
+      purpose: access.purpose,
+      resource: `identity/accounts/resident-${residentId}/contact-details`,
+      subjectResidentId: residentId,
+      outcome: 'allowed',
+      requestId: access.requestId ?? null,
+      details: { found: row !== undefined },
+    });
+    return { email: row?.email ?? null, phone: row?.phone ?? null, updatedAt: row ? row.updated_at.toISOString() : null };
+  }
+
   /** Changes the signed-in person's contact details; the change and its audit entry commit together. */
   async updateContactDetails(
     principal: Principal,
