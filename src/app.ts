@@ -25,6 +25,7 @@ import { exchangeConsole } from './modules/exchange/console';
 import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
+import { createNotifications, type DeliveryWorker, type NotificationsService } from './modules/notifications';
 import { IdentityService } from './modules/identity/service';
 import { operationsRoutes } from './modules/operations/routes';
 import { portalRoutes } from './modules/portal/routes';
@@ -38,6 +39,9 @@ export interface Platform {
   events: EventBus;
   registry: RegistryService;
   identity: IdentityService;
+  notifications: NotificationsService;
+  /** Sends email and SMS deliveries; src/main.ts starts it, closing the app stops it. */
+  notificationWorker: DeliveryWorker;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -86,6 +90,13 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
+  const { notifications, notificationWorker } = createNotifications({
+    pool,
+    audit,
+    contacts: identity,
+    config,
+    onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -131,7 +142,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
+    await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity };
+  return { app, audit, events, registry, identity, notifications, notificationWorker };
 }

@@ -157,7 +157,7 @@ export class DeliveryWorker {
         `WITH claimed AS (
            UPDATE notifications.deliveries
               SET status = 'sending', attempts = attempts + 1, claim_token = gen_random_uuid(), claimed_by = $2,
-                  next_attempt_at = now() + make_interval(secs => $3::float8 / 1000), updated_at = now()
+                  next_attempt_at = now() + $3::float8 * interval '1 millisecond', updated_at = now()
             WHERE id = ANY ($1)
             RETURNING id, attempts, claim_token, channel, address, notification_id)
          SELECT c.*, n.locale,
@@ -221,21 +221,21 @@ export class DeliveryWorker {
       result.status === 'technical-failure' || (result.status === 'temporary-failure' && delivery.attempts < this.policy.maxAttempts);
     const waitMs = retry ? backoffMs(delivery.attempts, this.policy) : null;
     return withTransaction(this.pool, async (tx) => {
-      const updated = await tx.query<{ next_attempt_at: Date | null }>(
+      const updated = await tx.query(
         `UPDATE notifications.deliveries
             SET status = $3, last_error = $4, provider = $5, provider_reference = coalesce($6, provider_reference),
-                next_attempt_at = CASE WHEN $7::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $7::float8 / 1000) END,
+                next_attempt_at = now() + $7::float8 * interval '1 millisecond',
                 completed_at = CASE WHEN $7::float8 IS NULL THEN now() END,
                 claim_token = NULL, claimed_by = NULL, updated_at = now()
-          WHERE id = $1 AND claim_token = $2
-          RETURNING next_attempt_at`,
+          WHERE id = $1 AND claim_token = $2`,
         [delivery.id, delivery.claim_token, result.status, result.error, this.adapters[delivery.channel]?.name ?? null, result.reference, waitMs],
       );
       if (updated.rowCount === 0) return false;
       await tx.query(
-        `UPDATE notifications.delivery_attempts SET finished_at = now(), outcome = $3, error = $4, retry_at = $5
+        `UPDATE notifications.delivery_attempts SET finished_at = now(), outcome = $3, error = $4,
+                retry_at = (SELECT next_attempt_at FROM notifications.deliveries WHERE id = $1)
           WHERE delivery_id = $1 AND attempt = $2`,
-        [delivery.id, delivery.attempts, result.status, result.error, updated.rows[0]!.next_attempt_at],
+        [delivery.id, delivery.attempts, result.status, result.error],
       );
       return true;
     });

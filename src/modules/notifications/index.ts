@@ -27,3 +27,4 @@ export { DeliveryWorker, DEFAULT_RETRY_POLICY, backoffMs } from './delivery';
 export type { DeliveryRunReport, DeliveryWorkerOptions, RetryPolicy } from './delivery';
 export { FolderAdapter, SmtpEmailAdapter, folderSmsAdapter } from './adapters';
 export type { AdapterOutcome, ChannelAdapter, OutgoingMessage, SmtpOptions } from './adapters';
+export { adaptersFromConfig, createNotifications } from './setup';
