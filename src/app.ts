@@ -25,7 +25,7 @@ import { exchangeConsole } from './modules/exchange/console';
 import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
-import { createNotifications, type DeliveryWorker, type NotificationsService } from './modules/notifications';
+import { createNotifications, notificationsPages, notificationsRoutes, type DeliveryWorker, type NotificationsService } from './modules/notifications';
 import { IdentityService } from './modules/identity/service';
 import { operationsRoutes } from './modules/operations/routes';
 import { portalRoutes } from './modules/portal/routes';
@@ -138,6 +138,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(trackerRoutes(tracker));
   await app.register(consentRoutes(consents));
   await app.register(consentPages(consents));
+  await app.register(notificationsRoutes(notifications));
+  await app.register(notificationsPages(notifications));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

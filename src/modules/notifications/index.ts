@@ -28,3 +28,5 @@ export type { DeliveryRunReport, DeliveryWorkerOptions, RetryPolicy } from './de
 export { FolderAdapter, SmtpEmailAdapter, folderSmsAdapter } from './adapters';
 export type { AdapterOutcome, ChannelAdapter, OutgoingMessage, SmtpOptions } from './adapters';
 export { adaptersFromConfig, createNotifications } from './setup';
+export { notificationsRoutes } from './routes';
+export { notificationsPages } from './pages';

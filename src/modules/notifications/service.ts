@@ -275,9 +275,12 @@ export class NotificationsService {
     return result.rows[0]!.n;
   }
 
-  /** One of the signed-in resident's notices (audited); someone else's, or none, is 404 (a refusal is audited as denied). */
-  async get(context: NotificationContext, id: string): Promise<Notification> {
-    return this.readOne(context, id, 'notifications.read', false);
+  /**
+   * One of the signed-in resident's notices (audited); someone else's, or none, is 404 (a refusal
+   * is audited as denied). With `markRead`, opening it marks it read, as an inbox does.
+   */
+  async get(context: NotificationContext, id: string, options: { markRead?: boolean } = {}): Promise<Notification> {
+    return this.readOne(context, id, 'notifications.read', options.markRead === true);
   }
 
   /** Marks one of the signed-in resident's notices as read (again: no change) and answers it (audited). */
