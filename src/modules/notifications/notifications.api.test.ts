@@ -208,7 +208,7 @@ describe('notification pages without JavaScript', () => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toMatch(/<input type="checkbox" id="receive-elderly" name="receive" value="elderly" aria-describedby="receive-elderly-hint" checked>/);
     const receive = ['child', 'disability', 'income-support', 'employment', 'health', 'housing', 'general'];
-    const body = new URLSearchParams([['_csrf', resident.csrfToken!], ...receive.map((c) => ['receive', c]), ['language', 'en']]).toString();
+    const body = new URLSearchParams([['_csrf', resident.csrfToken!], ...receive.map((c): [string, string] => ['receive', c]), ['language', 'en']]).toString();
     const saved = await resident.request({
       method: 'POST',
       url: '/me/notification-preferences',
