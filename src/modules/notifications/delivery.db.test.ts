@@ -129,6 +129,29 @@ describe('delivery worker', () => {
     expect((await worker({ email, sms }).deliverDue()).claimed).toBe(0);
   });
 
+  it('a link the text already carries in full is not repeated; a bare path in the text gets the full address appended', async () => {
+    const residentId = (nextResident += 1);
+    contacts.set(residentId, { email: null, phone: '010-2000-0009' });
+    for (const [key, linkValue] of [['full', 'https://oncegov.example/services/child-allowance'], ['path', '/services/child-allowance']] as const) {
+      await withTransaction(database.pool, (tx) =>
+        notifications.send(tx, {
+          residentId,
+          category: 'child',
+          templateId: 'benefit-eligible',
+          personalisation: { serviceName: '아동수당', reason: '자녀', amount: '월 100,000원', link: linkValue },
+          idempotencyKey: `delivery-link-${key}`,
+          link: '/services/child-allowance',
+        }),
+      );
+    }
+    const sms = new ScriptedAdapter(['delivered']);
+    await worker({ sms }).deliverDue();
+    expect(sms.calls.map((c) => c.text)).toEqual([
+      '[OnceGov] 아동수당 신청 대상입니다. https://oncegov.example/services/child-allowance',
+      '[OnceGov] 아동수당 신청 대상입니다. /services/child-allowance https://oncegov.example/services/child-allowance',
+    ]);
+  });
+
   it('an adapter that is down is retried with doubling, capped backoff (past the attempt limit) until it works', async () => {
     const { notificationId } = await notice({ email: 'b@example.kr' });
     const email = new ScriptedAdapter(['throw', 'throw', 'throw', 'throw', 'delivered']);

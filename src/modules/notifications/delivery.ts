@@ -243,8 +243,9 @@ export class DeliveryWorker {
 
   private message(delivery: ClaimedDelivery): OutgoingMessage {
     const link = delivery.link ? `${this.options.publicBaseUrl.replace(/\/$/, '')}${delivery.link}` : null;
-    // The link is appended unless the text already carries it (a ((link)) placeholder).
-    const withLink = (text: string, separator: string) => (link && !text.includes(delivery.link!) ? `${text}${separator}${link}` : text);
+    // The absolute link is appended unless the text already carries it (a ((link)) placeholder
+    // given the full address); a bare path in the text is not clickable in an email or SMS.
+    const withLink = (text: string, separator: string) => (link && !text.includes(link) ? `${text}${separator}${link}` : text);
     return {
       deliveryId: delivery.id,
       notificationId: delivery.notification_id,
