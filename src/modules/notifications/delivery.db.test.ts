@@ -18,7 +18,9 @@ let database: TestDatabase;
 let audit: AuditLog;
 let notifications: NotificationsService;
 const contacts = new Map<number, { email: string | null; phone: string | null }>();
-const contactSource: ContactDetailsSource = { residentContactDetails: async (_db, residentId) => contacts.get(residentId) ?? { email: null, phone: null } };
+const contactSource: ContactDetailsSource = {
+  residentsContactDetails: async (_db, reads) => new Map(reads.flatMap((r) => (contacts.has(r.residentId) ? [[r.residentId, contacts.get(r.residentId)!] as const] : []))),
+};
 let nextResident = 500;
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@
 //     personalisation: { serviceName: { ko: '아동수당', en: 'Child allowance' }, reason, amount, link },
 //     idempotencyKey: `benefit-eligible:child-allowance:${residentId}`, link: '/services/child-allowance',
 //     reference: 'child-allowance' });   // inside the caller's transaction → 'created' | 'duplicate' | 'suppressed'
+//   await notifications.sendMany(tx, requests);   // the same for a whole sweep, a fixed number of statements
 export { NOTIFICATION_CATEGORIES, CATEGORY_TITLES, isNotificationCategory } from './categories';
 export type { NotificationCategory } from './categories';
 export { notificationTemplates, TemplateRegistry } from './templates';

@@ -169,9 +169,66 @@ describe('NotificationsService.send', () => {
     const bad = request(110, 'k-110', { category: 'pets' as never, link: 'https://evil.example/phish', personalisation: { serviceName: 'x' } });
     const error = await withTransaction(database.pool, (tx) => notifications.send(tx, bad)).catch((e: unknown) => e);
     expect((error as AppError).code).toBe('VALIDATION_FAILED');
-    expect((error as AppError).errors?.map((p) => p.field)).toEqual(['/category', '/link']);
-    const missing = await withTransaction(database.pool, (tx) => notifications.send(tx, request(110, 'k-110', { personalisation: { serviceName: 'x' } }))).catch((e: unknown) => e);
-    expect((missing as AppError).errors?.map((p) => p.field)).toEqual(['/personalisation/amount', '/personalisation/link', '/personalisation/reason']);
+    // Every problem at once, the template's too.
+    expect((error as AppError).errors?.map((p) => p.field)).toEqual(['/category', '/link', '/personalisation/amount', '/personalisation/link', '/personalisation/reason']);
     expect(await count('notifications.notifications WHERE resident_id = $1', [110])).toBe(0);
+  });
+});
+
+describe('NotificationsService.sendMany', () => {
+  it('sends many notices with one set of statements: created, suppressed, and duplicates (earlier or within the list) in order', async () => {
+    await giveContactDetails(201, { email: 'r201@example.kr', phone: '010-2010-0201' });
+    await giveContactDetails(202, { email: null, phone: '010-2020-0202' });
+    await notifications.setPreferences(residentContext(203), { optedOut: ['child'] });
+    const before = await withTransaction(database.pool, (tx) => notifications.send(tx, request(204, 'batch-204')));
+    const results = await withTransaction(database.pool, (tx) =>
+      notifications.sendMany(tx, [
+        request(201, 'batch-201'),
+        request(202, 'batch-202'),
+        request(203, 'batch-203'),
+        request(204, 'batch-204'),
+        request(201, 'batch-201'),
+        request(205, 'batch-205', { category: 'health' }),
+      ]),
+    );
+    expect(results.map((r) => r.status)).toEqual(['created', 'created', 'suppressed', 'duplicate', 'duplicate', 'created']);
+    expect(results.map((r) => r.channels)).toEqual([['email', 'sms'], ['sms'], [], [], [], []]);
+    expect(results[3]!.notificationId).toBe(before.notificationId);
+    expect(results[4]!.notificationId).toBe(results[0]!.notificationId);
+    expect(await count('notifications.notifications WHERE resident_id = ANY ($1)', [[201, 202, 203, 205]])).toBe(3);
+    expect(await count('notifications.deliveries d JOIN notifications.notifications n ON n.id = d.notification_id WHERE n.resident_id = ANY ($1)', [[201, 202]])).toBe(3);
+    // One contact read per resident notified (not for the suppressed one), one create entry per notice.
+    expect(await count(`audit.entries WHERE action = 'identity.contact-details.read' AND actor_id = 'system:notifications' AND subject_resident_id = ANY ($1)`, [[201, 202, 203, 205]])).toBe(3);
+    expect(await count(`audit.entries WHERE action = 'notifications.create' AND subject_resident_id = ANY ($1)`, [[201, 202, 203, 205]])).toBe(3);
+    const page = await notifications.listForResident(residentContext(202));
+    expect(page.items[0]).toMatchObject({ title: { ko: '아동수당 신청 대상입니다', en: 'You can get Child allowance' }, reference: 'child-allowance' });
+  });
+
+  it('checks every request before writing anything; problems point into the list', async () => {
+    const error = await withTransaction(database.pool, (tx) =>
+      notifications.sendMany(tx, [request(211, 'batch-211'), request(212, 'batch-212', { personalisation: { serviceName: 'x', reason: 'y', amount: 'z' } }), request(213, '')]),
+    ).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('VALIDATION_FAILED');
+    expect((error as AppError).errors?.map((p) => p.field)).toEqual(['/1/personalisation/link', '/2/idempotencyKey']);
+    expect(await count('notifications.notifications WHERE resident_id = ANY ($1)', [[211, 212, 213]])).toBe(0);
+  });
+
+  it('a key repeated in one list for another resident is a conflict', async () => {
+    const error = await withTransaction(database.pool, (tx) => notifications.sendMany(tx, [request(221, 'batch-221'), request(222, 'batch-221')])).catch((e: unknown) => e);
+    expect((error as AppError).code).toBe('CONFLICT');
+  });
+
+  it('overlapping lists sent concurrently make each notice once', async () => {
+    const keys = Array.from({ length: 40 }, (_, i) => i);
+    const lists = [keys.slice(0, 30), keys.slice(10, 40), keys.slice(5, 35)];
+    const results = await Promise.all(
+      lists.map((list) => withTransaction(database.pool, (tx) => notifications.sendMany(tx, list.map((k) => request(300 + k, `batch-race-${k}`))))),
+    );
+    const created = results.flat().filter((r) => r.status === 'created').length;
+    expect(created).toBe(40);
+    expect(await count('notifications.notifications WHERE idempotency_key LIKE $1', ['batch-race-%'])).toBe(40);
+    const idsByKey = new Map<number, Set<string>>();
+    lists.forEach((list, l) => list.forEach((k, j) => idsByKey.set(k, (idsByKey.get(k) ?? new Set()).add(results[l]![j]!.notificationId!))));
+    expect([...idsByKey.values()].every((ids) => ids.size === 1)).toBe(true);
   });
 });

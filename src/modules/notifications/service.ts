@@ -12,7 +12,7 @@ import { withTransaction } from '../../core/db';
 import { AppError, type FieldProblem } from '../../core/errors';
 import { isLocale, type Locale, type Message } from '../../core/i18n';
 import { isNotificationCategory, NOTIFICATION_CATEGORIES, type NotificationCategory } from './categories';
-import { notificationTemplates, type Personalisation, type TemplateRegistry } from './templates';
+import { notificationTemplates, type Personalisation, type RenderedTemplate, type TemplateRegistry } from './templates';
 
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -57,13 +57,13 @@ export interface SendResult {
   channels: Channel[];
 }
 
-/** The contact details a notice is delivered to, read through the identity module's service. */
+/** The contact details a notice is delivered to, read through the identity module's service (one statement per batch, audited). */
 export interface ContactDetailsSource {
-  residentContactDetails(
+  residentsContactDetails(
     db: Queryable,
-    residentId: number,
-    access: { actor: AuditActor; purpose: string; requestId?: string | null },
-  ): Promise<{ email: string | null; phone: string | null }>;
+    reads: ReadonlyArray<{ residentId: number; requestId?: string | null }>,
+    access: { actor: AuditActor; purpose: string },
+  ): Promise<Map<number, { email: string | null; phone: string | null }>>;
 }
 
 export interface DeliverySummary {
@@ -167,6 +167,22 @@ function validateSend(request: SendRequest): FieldProblem[] {
   return problems;
 }
 
+interface KeyRow {
+  id: string;
+  resident_id: number;
+  template_id: string;
+}
+
+/** A key used before answers its notice, if it was for the same resident and template. */
+function duplicateOf(row: KeyRow, request: SendRequest): SendResult {
+  if (Number(row.resident_id) !== request.residentId || row.template_id !== request.templateId) {
+    throw new AppError('CONFLICT', `The idempotency key ${request.idempotencyKey} was used for another notice.`, [
+      { field: '/idempotencyKey', message: 'was used for a notice to another resident or with another template' },
+    ]);
+  }
+  return { status: 'duplicate', notificationId: row.id, channels: [] };
+}
+
 export class NotificationsService {
   private readonly templates: TemplateRegistry;
   private readonly onDeliveriesCreated: () => void;
@@ -190,63 +206,153 @@ export class NotificationsService {
    * or template is a CONFLICT. A category the resident opted out of answers 'suppressed'.
    */
   async send(db: Queryable, request: SendRequest): Promise<SendResult> {
-    const problems = validateSend(request);
+    return (await this.sendBatch(db, [request], ''))[0]!;
+  }
+
+  /**
+   * `send` for many notices at once, with a fixed number of statements whatever their number (for
+   * sweeps over a population). Answers one result per request, in order. Every request is checked
+   * before anything is written: problems point into the list (`/3/personalisation/amount`). A key
+   * repeated within the list makes one notice; the later ones answer 'duplicate'.
+   */
+  async sendMany(db: Queryable, requests: readonly SendRequest[]): Promise<SendResult[]> {
+    return this.sendBatch(db, requests, 'index');
+  }
+
+  private async sendBatch(db: Queryable, requests: readonly SendRequest[], pointers: '' | 'index'): Promise<SendResult[]> {
+    if (requests.length === 0) return [];
+    const problems: FieldProblem[] = [];
+    const rendered = requests.map((request, i) => {
+      const prefix = pointers === 'index' ? `/${i}` : '';
+      const found = validateSend(request);
+      let result: RenderedTemplate | null = null;
+      try {
+        result = this.templates.render(request.templateId, request.personalisation);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        found.push(...(error.errors ?? [{ field: '/templateId', message: error.message }]));
+      }
+      problems.push(...found.map((p) => ({ field: `${prefix}${p.field}`, message: p.message })));
+      return result;
+    });
     if (problems.length) throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
-    const rendered = this.templates.render(request.templateId, request.personalisation);
 
-    const earlier = await this.findByKey(db, request);
-    if (earlier) return earlier;
-
-    const preferences = await this.readPreferences(db, request.residentId);
-    if (preferences.optedOut.includes(request.category)) return { status: 'suppressed', notificationId: null, channels: [] };
-
-    const actor = request.actor ?? NOTIFICATIONS_ACTOR;
-    const contact = await this.contacts.residentContactDetails(db, request.residentId, {
-      actor: NOTIFICATIONS_ACTOR,
-      purpose: 'notifications: where to send a notice to the resident',
-      requestId: request.requestId,
+    const results: Array<SendResult | undefined> = new Array(requests.length);
+    const earlier = await this.findByKeys(db, requests.map((r) => r.idempotencyKey));
+    const firstWithKey = new Map<string, number>();
+    const repeats: Array<[index: number, first: number]> = [];
+    const pending: number[] = [];
+    requests.forEach((request, i) => {
+      const row = earlier.get(request.idempotencyKey);
+      if (row) {
+        results[i] = duplicateOf(row, request);
+        return;
+      }
+      const first = firstWithKey.get(request.idempotencyKey);
+      if (first !== undefined) {
+        duplicateOf({ id: '', resident_id: requests[first]!.residentId, template_id: requests[first]!.templateId }, request);
+        repeats.push([i, first]);
+        return;
+      }
+      firstWithKey.set(request.idempotencyKey, i);
+      pending.push(i);
     });
-    const id = `NTF-${randomUUID()}`;
-    const inserted = await db.query(
-      `INSERT INTO notifications.notifications (id, resident_id, category, template_id, personalisation, locale,
-         title_ko, title_en, body_ko, body_en, sms_ko, sms_en, link, reference, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (idempotency_key) DO NOTHING`,
-      [
-        id, request.residentId, request.category, request.templateId, JSON.stringify(request.personalisation), preferences.language ?? 'ko',
-        rendered.title.ko, rendered.title.en, rendered.body.ko, rendered.body.en, rendered.sms.ko, rendered.sms.en,
-        request.link ?? null, request.reference ?? null, request.idempotencyKey,
-      ],
-    );
-    if (inserted.rowCount === 0) {
-      // Another transaction made this notice between our look-up and our insert; it has committed
-      // (the insert waited for it), so it is visible now.
-      const raced = await this.findByKey(db, request);
-      if (raced) return raced;
-      throw new AppError('CONFLICT', `The idempotency key ${request.idempotencyKey} is in use.`);
-    }
-    const channels: Channel[] = [];
-    if (contact.email) channels.push('email');
-    if (contact.phone) channels.push('sms');
-    if (channels.length) {
-      await db.query(
-        `INSERT INTO notifications.deliveries (notification_id, channel, address)
-         SELECT $1, c.channel, c.address FROM unnest($2::text[], $3::text[]) AS c (channel, address)`,
-        [id, channels, channels.map((c) => (c === 'email' ? contact.email : contact.phone))],
+
+    const preferences = await this.readPreferencesOf(db, pending.map((i) => requests[i]!.residentId));
+    const toCreate = pending.filter((i) => {
+      const request = requests[i]!;
+      if (!preferences.get(request.residentId)?.optedOut.includes(request.category)) return true;
+      results[i] = { status: 'suppressed', notificationId: null, channels: [] };
+      return false;
+    });
+
+    if (toCreate.length) {
+      const contacts = await this.contacts.residentsContactDetails(
+        db,
+        toCreate.map((i) => ({ residentId: requests[i]!.residentId, requestId: requests[i]!.requestId ?? null })),
+        { actor: NOTIFICATIONS_ACTOR, purpose: 'notifications: where to send a notice to the resident' },
       );
+      const rows = toCreate.map((i) => {
+        const request = requests[i]!;
+        const text = rendered[i]!;
+        const contact = contacts.get(request.residentId);
+        const channels: Channel[] = [];
+        if (contact?.email) channels.push('email');
+        if (contact?.phone) channels.push('sms');
+        return { i, request, text, contact, channels, id: `NTF-${randomUUID()}`, locale: preferences.get(request.residentId)?.language ?? 'ko' };
+      });
+      // Inserted in key order: concurrent batches then wait on each other's keys in one order, never in a cycle.
+      rows.sort((a, b) => (a.request.idempotencyKey < b.request.idempotencyKey ? -1 : a.request.idempotencyKey > b.request.idempotencyKey ? 1 : 0));
+      const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+      const inserted = await db.query<{ idempotency_key: string }>(
+        `INSERT INTO notifications.notifications (id, resident_id, category, template_id, personalisation, locale,
+           title_ko, title_en, body_ko, body_en, sms_ko, sms_en, link, reference, idempotency_key)
+         SELECT id, resident_id, category, template_id, personalisation::jsonb, locale, title_ko, title_en, body_ko, body_en, sms_ko, sms_en, link, reference, idempotency_key
+           FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                       $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                AS n (id, resident_id, category, template_id, personalisation, locale, title_ko, title_en, body_ko, body_en, sms_ko, sms_en, link, reference, idempotency_key)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING idempotency_key`,
+        [
+          column((r) => r.id),
+          column((r) => r.request.residentId),
+          column((r) => r.request.category),
+          column((r) => r.request.templateId),
+          column((r) => JSON.stringify(r.request.personalisation)),
+          column((r) => r.locale),
+          column((r) => r.text.title.ko),
+          column((r) => r.text.title.en),
+          column((r) => r.text.body.ko),
+          column((r) => r.text.body.en),
+          column((r) => r.text.sms.ko),
+          column((r) => r.text.sms.en),
+          column((r) => r.request.link ?? null),
+          column((r) => r.request.reference ?? null),
+          column((r) => r.request.idempotencyKey),
+        ],
+      );
+      const created = new Set(inserted.rows.map((r) => r.idempotency_key));
+      const made = rows.filter((r) => created.has(r.request.idempotencyKey));
+      // Another transaction made these notices between our look-up and our insert; it has
+      // committed (the insert waited for it), so they are visible now.
+      const raced = rows.filter((r) => !created.has(r.request.idempotencyKey));
+      if (raced.length) {
+        const winners = await this.findByKeys(db, raced.map((r) => r.request.idempotencyKey));
+        for (const r of raced) {
+          const row = winners.get(r.request.idempotencyKey);
+          if (!row) throw new AppError('CONFLICT', `The idempotency key ${r.request.idempotencyKey} is in use.`);
+          results[r.i] = duplicateOf(row, r.request);
+        }
+      }
+      const deliveries = made.flatMap((r) => r.channels.map((channel) => ({ id: r.id, channel, address: channel === 'email' ? r.contact!.email! : r.contact!.phone! })));
+      if (deliveries.length) {
+        await db.query(
+          `INSERT INTO notifications.deliveries (notification_id, channel, address)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[])`,
+          [deliveries.map((d) => d.id), deliveries.map((d) => d.channel), deliveries.map((d) => d.address)],
+        );
+      }
+      await this.audit.appendMany(
+        db,
+        made.map((r) => ({
+          actor: r.request.actor ?? NOTIFICATIONS_ACTOR,
+          action: 'notifications.create',
+          purpose: 'notifications: inform the resident',
+          resource: `notifications/${r.id}`,
+          outcome: 'allowed' as const,
+          subjectResidentId: r.request.residentId,
+          requestId: r.request.requestId ?? null,
+          details: { notificationId: r.id, category: r.request.category, templateId: r.request.templateId, channels: r.channels, reference: r.request.reference ?? null },
+        })),
+      );
+      for (const r of made) results[r.i] = { status: 'created', notificationId: r.id, channels: r.channels };
+      if (deliveries.length) this.onDeliveriesCreated();
     }
-    await this.audit.append(db, {
-      actor,
-      action: 'notifications.create',
-      purpose: 'notifications: inform the resident',
-      resource: `notifications/${id}`,
-      outcome: 'allowed',
-      subjectResidentId: request.residentId,
-      requestId: request.requestId ?? null,
-      details: { notificationId: id, category: request.category, templateId: request.templateId, channels, reference: request.reference ?? null },
-    });
-    if (channels.length) this.onDeliveriesCreated();
-    return { status: 'created', notificationId: id, channels };
+    for (const [i, first] of repeats) {
+      const outcome = results[first]!;
+      results[i] = outcome.status === 'suppressed' ? outcome : { status: 'duplicate', notificationId: outcome.notificationId, channels: [] };
+    }
+    return results as SendResult[];
   }
 
   /** The signed-in resident's notices, newest first, one page, with how many there are and how many are unread (audited). */
@@ -350,20 +456,23 @@ export class NotificationsService {
     return outcome;
   }
 
-  private async findByKey(db: Queryable, request: SendRequest): Promise<SendResult | null> {
-    const row = (
-      await db.query<{ id: string; resident_id: number; template_id: string }>(
-        'SELECT id, resident_id, template_id FROM notifications.notifications WHERE idempotency_key = $1',
-        [request.idempotencyKey],
-      )
-    ).rows[0];
-    if (!row) return null;
-    if (Number(row.resident_id) !== request.residentId || row.template_id !== request.templateId) {
-      throw new AppError('CONFLICT', `The idempotency key ${request.idempotencyKey} was used for another notice.`, [
-        { field: '/idempotencyKey', message: 'was used for a notice to another resident or with another template' },
-      ]);
-    }
-    return { status: 'duplicate', notificationId: row.id, channels: [] };
+  private async findByKeys(db: Queryable, keys: string[]): Promise<Map<string, KeyRow>> {
+    const rows = await db.query<KeyRow & { idempotency_key: string }>(
+      'SELECT id, resident_id, template_id, idempotency_key FROM notifications.notifications WHERE idempotency_key = ANY ($1::text[])',
+      [keys],
+    );
+    return new Map(rows.rows.map((row) => [row.idempotency_key, row]));
+  }
+
+  private async readPreferencesOf(db: Queryable, residentIds: number[]): Promise<Map<number, NotificationPreferences>> {
+    if (residentIds.length === 0) return new Map();
+    const rows = await db.query<{ resident_id: number; opted_out: NotificationCategory[]; locale: Locale | null; updated_at: Date }>(
+      'SELECT resident_id, opted_out, locale, updated_at FROM notifications.preferences WHERE resident_id = ANY ($1::bigint[])',
+      [[...new Set(residentIds)]],
+    );
+    return new Map(
+      rows.rows.map((row) => [Number(row.resident_id), { optedOut: row.opted_out, language: row.locale, updatedAt: row.updated_at.toISOString() }]),
+    );
   }
 
   private async readPreferences(db: Queryable, residentId: number, forUpdate = false): Promise<NotificationPreferences> {
