@@ -26,6 +26,7 @@ import { credentialsConsole } from './modules/exchange/credentials-console';
 import { DirectoryService } from './modules/directory/service';
 import { SimulatedAuthenticators } from './modules/identity/authenticators';
 import { identityRoutes } from './modules/identity/routes';
+import { createNotifications, notificationsPages, notificationsRoutes, type DeliveryWorker, type NotificationsService } from './modules/notifications';
 import { IdentityService } from './modules/identity/service';
 import { operationsRoutes } from './modules/operations/routes';
 import { portalRoutes } from './modules/portal/routes';
@@ -47,6 +48,9 @@ export interface Platform {
   consents: ConsentService;
   directory: DirectoryService;
   lifeEvents: LifeEvents;
+  notifications: NotificationsService;
+  /** Sends email and SMS deliveries; src/main.ts starts it, closing the app stops it. */
+  notificationWorker: DeliveryWorker;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -97,6 +101,13 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
   const catalogue = await ServiceCatalogue.open(pool);
+  const { notifications, notificationWorker } = createNotifications({
+    pool,
+    audit,
+    contacts: identity,
+    config,
+    onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -141,11 +152,14 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(consentPages(consents));
   await app.register(serviceRoutes(catalogue));
   await app.register(servicePages(catalogue));
+  await app.register(notificationsRoutes(notifications));
+  await app.register(notificationsPages(notifications));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
+    await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker };
 }

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   await seedDemoData(platform, config, logger);
   platform.audit.startSealer();
   platform.events.start();
+  platform.notificationWorker.start();
   await platform.app.listen({ host: config.host, port: config.port });
   logger.info({ url: config.publicBaseUrl, startupMs: Math.round(performance.now() - started) }, 'OnceGov is ready');
 

@@ -20,6 +20,22 @@ export interface Config {
   sessionTtlMinutes: number;
   bodyLimitBytes: number;
   publicBaseUrl: string;
+  notifications: NotificationsConfig;
+}
+
+/** How notifications leave the platform (src/modules/notifications). */
+export interface NotificationsConfig {
+  /** folder: each email written into `outboxDir` (development); smtp: sent through `smtp`. */
+  emailAdapter: 'folder' | 'smtp';
+  /** SMS has only the development adapter so far: each message written into `outboxDir`. */
+  smsAdapter: 'folder';
+  outboxDir: string;
+  emailFrom: string;
+  smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined } | null;
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** Attempts after which a temporary failure is final (technical failures are always retried). */
+  maxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -45,12 +61,37 @@ export function loadConfig(env: Env = process.env): Config {
   const cookieSecure = read.boolean('COOKIE_SECURE', true);
   if (production && !cookieSecure) problems.push('COOKIE_SECURE must not be false when NODE_ENV=production');
 
+  const dataDir = resolve(read.string('DATA_DIR', './data'));
+  const emailAdapter = read.oneOf('NOTIFY_EMAIL_ADAPTER', ['folder', 'smtp'] as const, 'folder');
+  const smtpHost = read.string('SMTP_HOST', '');
+  if (emailAdapter === 'smtp' && !smtpHost) problems.push('SMTP_HOST is required when NOTIFY_EMAIL_ADAPTER=smtp');
+  const smtpSecure = read.boolean('SMTP_SECURE', false);
+  const notifications: NotificationsConfig = {
+    emailAdapter,
+    smsAdapter: read.oneOf('NOTIFY_SMS_ADAPTER', ['folder'] as const, 'folder'),
+    outboxDir: resolve(read.string('NOTIFY_OUTBOX_DIR', resolve(dataDir, 'outbox'))),
+    emailFrom: read.string('NOTIFY_EMAIL_FROM', 'OnceGov <no-reply@oncegov.example>'),
+    smtp: smtpHost
+      ? {
+          host: smtpHost,
+          port: read.integer('SMTP_PORT', smtpSecure ? 465 : 587, 1, 65535),
+          secure: smtpSecure,
+          user: read.string('SMTP_USER', '') || undefined,
+          password: read.string('SMTP_PASSWORD', '') || undefined,
+        }
+      : null,
+    retryBaseMs: read.integer('NOTIFY_RETRY_BASE_SECONDS', 30, 1, 86_400) * 1000,
+    retryCapMs: read.integer('NOTIFY_RETRY_CAP_SECONDS', 3600, 1, 7 * 86_400) * 1000,
+    maxAttempts: read.integer('NOTIFY_MAX_ATTEMPTS', 10, 1, 1000),
+  };
+  if (notifications.retryCapMs < notifications.retryBaseMs) problems.push('NOTIFY_RETRY_CAP_SECONDS must not be less than NOTIFY_RETRY_BASE_SECONDS');
+
   const config: Config = {
     env: nodeEnv,
     host: read.string('HOST', 'localhost'),
     port,
     databaseUrl,
-    dataDir: resolve(read.string('DATA_DIR', './data')),
+    dataDir,
     embeddedPostgresPort: read.integer('EMBEDDED_POSTGRES_PORT', 54320, 1024, 65535),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     demoResidents: read.integer('DEMO_RESIDENTS', production ? 0 : 10_000, 0, 10_000_000),
@@ -59,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlMinutes: read.integer('SESSION_TTL_MINUTES', 30, 1, 24 * 60),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     publicBaseUrl: read.url('PUBLIC_BASE_URL', `http://localhost:${port}`),
+    notifications,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

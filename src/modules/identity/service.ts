@@ -246,6 +246,46 @@ export class IdentityService implements SessionStore {
     });
   }
 
+  /**
+   * Where residents can be reached, for a platform service acting for them (e.g. notifications
+   * choosing email and SMS): one statement for many residents. Read in the caller's transaction
+   * and audited there, one entry per resident, as a read of their personal data by that service.
+   * A resident without an account or details is absent from the answer.
+   */
+  async residentsContactDetails(
+    db: Queryable,
+    reads: ReadonlyArray<{ residentId: number; requestId?: string | null }>,
+    access: { actor: AuditActor; purpose: string },
+  ): Promise<Map<number, ContactDetails>> {
+    const found = new Map<number, ContactDetails>();
+    if (reads.length === 0) return found;
+    const result = await db.query<{ resident_id: number; email: string | null; phone: string | null; updated_at: Date }>(
+      `SELECT a.resident_id, c.email, c.phone, c.updated_at FROM identity.contact_details c
+         JOIN identity.accounts a ON a.id = c.account_id WHERE a.resident_id = ANY ($1::bigint[])`,
+      [[...new Set(reads.map((r) => r.residentId))]],
+    );
+    for (const row of result.rows) {
+      found.set(Number(row.resident_id), { email: row.email, phone: row.phone, updatedAt: row.updated_at.toISOString() });
+    }
+    const audited = new Set<number>();
+    await this.audit.appendMany(
+      db,
+      reads
+        .filter((r) => !audited.has(r.residentId) && audited.add(r.residentId))
+        .map((r) => ({
+          actor: access.actor,
+          action: 'identity.contact-details.read',
+          purpose: access.purpose,
+          resource: `identity/accounts/resident-${r.residentId}/contact-details`,
+          subjectResidentId: r.residentId,
+          outcome: 'allowed' as const,
+          requestId: r.requestId ?? null,
+          details: { found: found.has(r.residentId) },
+        })),
+    );
+    return found;
+  }
+
   /** Changes the signed-in person's contact details; the change and its audit entry commit together. */
   async updateContactDetails(
     principal: Principal,

@@ -63,6 +63,7 @@ const messages = defineMessages({
   saved: { ko: '연락처를 저장했습니다.', en: 'Your contact details were saved.' },
   lastUpdated: { ko: '마지막 변경: {when}', en: 'Last changed: {when}' },
   synthetic: { ko: '이 정보는 시연용 합성 데이터입니다.', en: 'This is synthetic demo data.' },
+  inboxLink: { ko: '알림함: 정부가 보낸 알림 보기', en: 'Inbox: notices from government' },
 });
 
 function roleLabel(locale: Locale, role: string | null): string {
@@ -95,6 +96,7 @@ export function portalRoutes(deps: { registry: RegistryService; identity: Identi
       body: html`<h1>${t(locale, messages.meTitle)}</h1>
 <p>${t(locale, messages.meLead)}</p>
 <p class="notice">${t(locale, messages.synthetic)}</p>
+<p><a href="/me/inbox" id="inbox-link">${t(locale, messages.inboxLink)}</a></p>
 ${form.saved ? html`<div class="success" role="status"><p>${t(locale, messages.saved)}</p></div>` : ''}
 <dl class="facts" id="resident-record">
 <dt>${t(locale, messages.nameKo)}</dt><dd lang="ko">${record.nameKo}</dd>
