@@ -55,4 +55,25 @@ describe('transactional outbox (real Postgres)', () => {
     for (let i = 0; i < 100 && received.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
     expect(received.map((e) => e.payload)).toEqual([{ childId: 4 }]);
   });
+
+  it('wakes on commit: an event published early in a long transaction is delivered right after it commits, without polling', async () => {
+    const quiet = new EventBus(db.pool, { pollIntervalMs: 60_000 });
+    const delivered: Array<{ payload: unknown }> = [];
+    quiet.subscribe('registry.birth-registered', async (event) => {
+      delivered.push({ payload: event.payload });
+    });
+    quiet.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // its first poll and LISTEN are done
+      await withTransaction(db.pool, async (tx) => {
+        await quiet.publish(tx, 'registry.birth-registered', { childId: 42 });
+        await new Promise((resolve) => setTimeout(resolve, 400)); // well past the poke after publish
+      });
+      const deadline = Date.now() + 5_000; // far less than the 60 s poll
+      while (delivered.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(delivered.map((d) => d.payload)).toEqual([{ childId: 42 }]);
+    } finally {
+      await quiet.stop();
+    }
+  });
 });

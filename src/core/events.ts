@@ -3,6 +3,9 @@
 // delivers pending events to subscribers after commit, at least once, in id order per poll; a
 // handler that throws is retried on the next poll and its error kept on the row. This in-process
 // dispatcher is the default; a NATS JetStream transport can replace `deliver` behind this interface.
+// Dispatchers wake on commit: a trigger NOTIFYs 'events_outbox' and each dispatcher LISTENs on a
+// connection of its own (polling stays as the fallback when that connection is lost).
+import pg from 'pg';
 import type { Pool, Queryable } from './db';
 import { withTransaction } from './db';
 import { BackgroundLoop } from './background';
@@ -68,9 +71,43 @@ export class EventBus {
 
   start(): void {
     this.loop.start();
+    void this.listen();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+    await this.loop.stop();
+  }
+
+  private listener: pg.Client | undefined;
+  private stopping = false;
+
+  /** Pokes the dispatcher whenever a transaction with events commits; reconnects after a second when the connection drops. */
+  private async listen(): Promise<void> {
+    if (this.stopping) return;
+    const client = new pg.Client(this.pool.options);
+    const retry = () => {
+      if (this.listener === client) this.listener = undefined;
+      if (!this.stopping) setTimeout(() => void this.listen(), 1_000).unref();
+    };
+    client.on('error', retry);
+    client.on('notification', () => this.loop.poke());
+    try {
+      await client.connect();
+      await client.query('LISTEN events_outbox');
+      if (this.stopping) {
+        await client.end();
+        return;
+      }
+      this.listener = client;
+      this.loop.poke(); // anything committed while we were not listening
+    } catch (error) {
+      this.options.onError?.(error);
+      await client.end().catch(() => undefined);
+      retry();
+    }
   }
 }
