@@ -623,13 +623,13 @@ class Checker {
  */
 export function parseRule(source: string): ParseResult & { checker?: Checker } {
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: doc.errors.map((error) => {
         const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-        const detail = error.message.split('\n')[0] ?? error.code;
+        const detail = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
         return { path: '', line: pos.line, column: pos.col, message: { ko: t('ko', messages.yaml, { detail }), en: t('en', messages.yaml, { detail }) } };
       }),
     };

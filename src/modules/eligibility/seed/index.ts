@@ -3,10 +3,12 @@
 // (docs: /work/notes/shared-ids.md) are among them with those meanings.
 import { stringify } from 'yaml';
 import { childRules } from './children';
+import { regionalRules } from './regional';
+import { welfareRules } from './welfare';
 import type { Doc } from './build';
 
 function allRuleDocuments(): Doc[] {
-  return [...childRules()];
+  return [...childRules(), ...welfareRules(), ...regionalRules()];
 }
 
 /** Each seed rule as the YAML source an official would see and edit. */
