@@ -193,24 +193,37 @@ function copyRows(client: pg.PoolClient, sql: string, onRow: (fields: string[]) 
   });
 }
 
-/** `household_id = ANY (…)` with ids checked to be integers, so they can be written into COPY SQL. */
-function householdFilter(column: string, householdIds: readonly number[] | undefined): string {
-  if (!householdIds) return 'true';
-  for (const id of householdIds) if (!Number.isSafeInteger(id)) throw new Error(`not a household id: ${id}`);
-  return `${column} = ANY ('{${householdIds.join(',')}}'::bigint[])`;
+export interface ColumnsSelection {
+  /** Only these households. */
+  householdIds?: readonly number[];
+  /** Only the households these residents live in (whole households: rules look at every member). */
+  residentIds?: readonly number[];
+}
+
+function idList(ids: readonly number[]): string {
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${id}`);
+  return `'{${ids.join(',')}}'::bigint[]`;
+}
+
+/** A filter on a household id column; ids are checked to be integers, so they can be written into COPY SQL. */
+function householdFilter(column: string, selection: ColumnsSelection): string {
+  const filters: string[] = [];
+  if (selection.householdIds) filters.push(`${column} = ANY (${idList(selection.householdIds)})`);
+  if (selection.residentIds) filters.push(`${column} IN (SELECT household_id FROM registry.residents WHERE id = ANY (${idList(selection.residentIds)}))`);
+  return filters.length ? filters.join(' AND ') : 'true';
 }
 
 /**
- * Loads the living residents of every household (or of the given households only, for
+ * Loads the living residents of every household (or of the selected households only, for
  * re-evaluating a few after a registry change) into columns. One repeatable-read snapshot, so
  * the households, residents, incomes and disabilities agree with one another.
  */
-export async function loadPopulationColumns(pool: pg.Pool, options: { householdIds?: readonly number[] } = {}): Promise<PopulationColumns> {
+export async function loadPopulationColumns(pool: pg.Pool, selection: ColumnsSelection = {}): Promise<PopulationColumns> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const hFilter = householdFilter('h.id', options.householdIds);
-    const rFilter = householdFilter('r.household_id', options.householdIds);
+    const hFilter = householdFilter('h.id', selection);
+    const rFilter = householdFilter('r.household_id', selection);
     const counts = await client.query<{ households: number; residents: number }>(
       `SELECT (SELECT count(*) FROM registry.households h WHERE ${hFilter})::int AS households,
               (SELECT count(*) FROM registry.residents r WHERE r.deceased_on IS NULL AND ${rFilter})::int AS residents`,
