@@ -20,6 +20,7 @@ import { agreementsRoutes } from './modules/agreements/routes';
 import { ConsentService, consentPages, consentRoutes } from './modules/consent';
 import { AgreementsService } from './modules/agreements/service';
 import { directoryRoutes } from './modules/directory/routes';
+import { EligibilityService, eligibilityRoutes, rulesConsole } from './modules/eligibility';
 import { ExchangeService, exchangeRoutes } from './modules/exchange';
 import { exchangeConsole } from './modules/exchange/console';
 import { DirectoryService } from './modules/directory/service';
@@ -38,6 +39,7 @@ export interface Platform {
   events: EventBus;
   registry: RegistryService;
   identity: IdentityService;
+  eligibility: EligibilityService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -86,6 +88,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const authenticators = await SimulatedAuthenticators.create();
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
+  const eligibility = new EligibilityService(pool, audit, registry);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -127,11 +130,13 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(trackerRoutes(tracker));
   await app.register(consentRoutes(consents));
   await app.register(consentPages(consents));
+  await app.register(eligibilityRoutes(eligibility));
+  await app.register(rulesConsole(eligibility));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity };
+  return { app, audit, events, registry, identity, eligibility };
 }

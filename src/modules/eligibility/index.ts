@@ -45,3 +45,7 @@ export function sweep(
     onRule(compiled, compiled.evaluate(columns, date, out));
   }
 }
+
+export { EligibilityService, ruleFieldProblems, type RuleContext, type RuleDetail, type RuleVersionSummary, type ResidentDecision } from './service';
+export { eligibilityRoutes } from './routes';
+export { rulesConsole } from './console';
