@@ -15,6 +15,11 @@ beforeAll(async () => {
   await registry.seedSyntheticPopulation({ seed: 777, residents: 3_000 });
   // Someone who died stays in the register but is no longer evaluated for benefits.
   await db.pool.query("UPDATE registry.residents SET deceased_on = '2026-01-01' WHERE id = (SELECT min(id) FROM registry.residents)");
+  // Someone moved: their id no longer sits among their new household's (members are then regrouped).
+  await db.pool.query(
+    `UPDATE registry.residents SET household_id = (SELECT min(id) FROM registry.households), household_role = 'other'
+      WHERE id = (SELECT max(id) FROM registry.residents)`,
+  );
   columns = await registry.populationColumns();
 });
 
@@ -31,6 +36,10 @@ describe('RegistryService.populationColumns', () => {
     expect(columns.personCount).toBe(counts.rows[0].living);
     expect(columns.householdCount).toBe(counts.rows[0].households);
     expect(columns.memberStart[columns.householdCount]).toBe(columns.personCount);
+    const moved = (await db.pool.query('SELECT max(id)::int AS id FROM registry.residents')).rows[0].id;
+    const movedAt = columns.residentId.indexOf(moved);
+    expect(columns.household[movedAt]).toBe(0);
+    expect(HOUSEHOLD_ROLES[columns.role[movedAt]!]).toBe('other');
     for (let h = 0; h < columns.householdCount; h++) {
       for (let i = columns.memberStart[h]!; i < columns.memberStart[h + 1]!; i++) expect(columns.household[i]).toBe(h);
     }

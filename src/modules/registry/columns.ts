@@ -174,23 +174,75 @@ export function householdsFromColumns(columns: PopulationColumns, from = 0, to =
 // ---------------------------------------------------------------------------------------------
 // Loading from the registry tables.
 
-/** Streams COPY text output and hands each line's fields to `onRow`; every field is ASCII. */
-function copyRows(client: pg.PoolClient, sql: string, onRow: (fields: string[]) => void): Promise<void> {
+/** Collects the whole COPY text output of one query. */
+function copyOut(client: pg.PoolClient, sql: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
     const stream = client.query(copyTo(sql));
-    let rest = '';
-    stream.on('data', (chunk: Buffer) => {
-      const text = rest + chunk.toString('latin1');
-      let start = 0;
-      for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
-        onRow(text.slice(start, end).split('\t'));
-        start = end + 1;
-      }
-      rest = text.slice(start);
-    });
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('error', reject);
-    stream.on('end', () => resolve());
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
   });
+}
+
+/**
+ * Reads COPY text rows field by field straight from the bytes (every value we read is ASCII),
+ * without building a string or an array per row.
+ */
+class CopyCursor {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+
+  /** An integer field (the cursor moves past its tab or newline). */
+  int(): number {
+    const b = this.buf;
+    let p = this.pos;
+    const negative = b[p] === 45;
+    if (negative) p++;
+    let n = 0;
+    for (let c = b[p]!; c !== 9 && c !== 10; c = b[++p]!) n = n * 10 + (c - 48);
+    this.pos = p + 1;
+    return negative ? -n : n;
+  }
+
+  /** A date field YYYY-MM-DD as the number yyyymmdd. */
+  date(): number {
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 11;
+    return (
+      (b[p]! - 48) * 10000000 + (b[p + 1]! - 48) * 1000000 + (b[p + 2]! - 48) * 100000 + (b[p + 3]! - 48) * 10000 +
+      (b[p + 5]! - 48) * 1000 + (b[p + 6]! - 48) * 100 + (b[p + 8]! - 48) * 10 + (b[p + 9]! - 48)
+    );
+  }
+
+  /** A text field. */
+  text(): string {
+    const b = this.buf;
+    const start = this.pos;
+    let p = start;
+    while (b[p] !== 9 && b[p] !== 10) p++;
+    this.pos = p + 1;
+    return b.toString('latin1', start, p);
+  }
+}
+
+/** residentId → person index: a dense array when ids are compact (as the registry's are), else a Map. */
+function residentIndex(ids: Float64Array): (id: number) => number {
+  let max = 0;
+  for (const id of ids) if (id > max) max = id;
+  if (max < 4 * ids.length + 1024) {
+    const dense = new Int32Array(max + 1).fill(-1);
+    ids.forEach((id, i) => (dense[id] = i));
+    return (id) => (id <= max ? dense[id]! : -1);
+  }
+  const map = new Map<number, number>();
+  ids.forEach((id, i) => map.set(id, i));
+  return (id) => map.get(id) ?? -1;
 }
 
 export interface ColumnsSelection {
@@ -213,77 +265,165 @@ function householdFilter(column: string, selection: ColumnsSelection): string {
   return filters.length ? filters.join(' AND ') : 'true';
 }
 
+/** Full loads take four connections; one at a time per pool, so two can never starve each other. */
+const fullLoads = new WeakMap<pg.Pool, Promise<unknown>>();
+
 /**
  * Loads the living residents of every household (or of the selected households only, for
- * re-evaluating a few after a registry change) into columns. One repeatable-read snapshot, so
- * the households, residents, incomes and disabilities agree with one another.
+ * re-evaluating a few after a registry change) into columns. A full load runs four COPY streams
+ * at once on four connections sharing one exported repeatable-read snapshot, so households,
+ * residents, incomes and disabilities agree with one another while Postgres uses every core; a
+ * selection runs the same four on one connection.
  */
 export async function loadPopulationColumns(pool: pg.Pool, selection: ColumnsSelection = {}): Promise<PopulationColumns> {
-  const client = await pool.connect();
+  const hFilter = householdFilter('h.id', selection);
+  const rFilter = householdFilter('r.household_id', selection);
+  const queries = [
+    `COPY (SELECT h.id, h.region_code, h.district_code FROM registry.households h WHERE ${hFilter} ORDER BY h.id) TO STDOUT`,
+    `COPY (SELECT r.id, r.household_id, r.birth_date, r.sex, r.household_role FROM registry.residents r
+            WHERE r.deceased_on IS NULL AND ${rFilter} ORDER BY r.id) TO STDOUT`,
+    `COPY (SELECT i.resident_id, i.tax_year, i.earned_income_krw, i.business_income_krw FROM registry.incomes i
+            JOIN registry.residents r ON r.id = i.resident_id WHERE r.deceased_on IS NULL AND ${rFilter}) TO STDOUT`,
+    `COPY (SELECT d.resident_id, d.severity, d.category FROM registry.disabilities d
+            JOIN registry.residents r ON r.id = d.resident_id WHERE r.deceased_on IS NULL AND ${rFilter}) TO STDOUT`,
+  ] as const;
+  const partial = selection.householdIds !== undefined || selection.residentIds !== undefined;
+  // A full load reads incomes and disabilities whole: rows of the deceased are dropped while
+  // assembling, which is cheaper than a join on the server.
+  const whole = [queries[0], queries[1], 'COPY registry.incomes (resident_id, tax_year, earned_income_krw, business_income_krw) TO STDOUT', 'COPY registry.disabilities (resident_id, severity, category) TO STDOUT'];
+  if (partial) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const texts: Buffer[] = [];
+      for (const sql of queries) texts.push(await copyOut(client, sql));
+      await client.query('COMMIT');
+      return assemble(texts[0]!, texts[1]!, texts[2]!, texts[3]!);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  const previous = fullLoads.get(pool) ?? Promise.resolve();
+  const load = previous.catch(() => undefined).then(() => loadInParallel(pool, whole));
+  fullLoads.set(pool, load);
+  return load;
+}
+
+async function loadInParallel(pool: pg.Pool, queries: readonly string[]): Promise<PopulationColumns> {
+  const clients: pg.PoolClient[] = [];
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const hFilter = householdFilter('h.id', selection);
-    const rFilter = householdFilter('r.household_id', selection);
-    const counts = await client.query<{ households: number; residents: number }>(
-      `SELECT (SELECT count(*) FROM registry.households h WHERE ${hFilter})::int AS households,
-              (SELECT count(*) FROM registry.residents r WHERE r.deceased_on IS NULL AND ${rFilter})::int AS residents`,
+    for (let i = 0; i < queries.length; i++) clients.push(await pool.connect());
+    const [lead, ...others] = clients as [pg.PoolClient, ...pg.PoolClient[]];
+    await lead.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const snapshot = (await lead.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]!.id;
+    await Promise.all(
+      others.map(async (client) => {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-Fa-f-]/g, '')}'`);
+      }),
     );
-    const { households: householdCount, residents: personCount } = counts.rows[0]!;
-    const columns = allocate(personCount, householdCount);
-    const regionCode = new Map(REGION_CODES.map((code, i) => [code, i]));
-    const districtCode = new Map(DISTRICT_CODES.map((code, i) => [code, i]));
-
-    let h = 0;
-    await copyRows(client, `COPY (SELECT h.id, h.region_code, h.district_code FROM registry.households h WHERE ${hFilter} ORDER BY h.id) TO STDOUT`, (f) => {
-      if (h >= householdCount) return;
-      columns.householdId[h] = Number(f[0]);
-      columns.region[h] = regionCode.get(f[1]!) ?? 0;
-      columns.district[h] = districtCode.get(f[2]!) ?? 0;
-      h++;
-    });
-
-    // Residents in household order; each household's members are then contiguous.
-    const sexCode = new Map<string, number>(SEXES.map((s, i) => [s, i]));
-    const roleCode = new Map<string, number>(HOUSEHOLD_ROLES.map((r, i) => [r, i]));
-    const severityCode = new Map<string, number>(DISABILITY_SEVERITIES.map((s, i) => [s, i]));
-    const categoryCode = new Map<string, number>(DISABILITY_CATEGORY_CODES.map((c, i) => [c, i]));
-    let p = 0;
-    let hp = 0;
-    await copyRows(
-      client,
-      `COPY (SELECT r.id, r.household_id, to_char(r.birth_date, 'YYYYMMDD'), r.sex, r.household_role,
-                    coalesce(d.severity, 'none'), coalesce(d.category, 'none'),
-                    coalesce(i.earned_income_krw, 0), coalesce(i.business_income_krw, 0)
-               FROM registry.residents r
-               LEFT JOIN registry.disabilities d ON d.resident_id = r.id
-               LEFT JOIN (SELECT DISTINCT ON (resident_id) resident_id, earned_income_krw, business_income_krw
-                            FROM registry.incomes ORDER BY resident_id, tax_year DESC) i ON i.resident_id = r.id
-              WHERE r.deceased_on IS NULL AND ${rFilter}
-              ORDER BY r.household_id, r.id) TO STDOUT`,
-      (f) => {
-        if (p >= personCount) return;
-        const householdId = Number(f[1]);
-        while (hp < householdCount && columns.householdId[hp]! < householdId) columns.memberStart[++hp] = p;
-        columns.residentId[p] = Number(f[0]);
-        columns.household[p] = hp;
-        columns.birthDate[p] = Number(f[2]);
-        columns.sex[p] = sexCode.get(f[3]!) ?? 0;
-        columns.role[p] = roleCode.get(f[4]!) ?? 0;
-        columns.disabilitySeverity[p] = severityCode.get(f[5]!) ?? 0;
-        columns.disabilityCategory[p] = categoryCode.get(f[6]!) ?? 0;
-        columns.earnedIncome[p] = Number(f[7]);
-        columns.businessIncome[p] = Number(f[8]);
-        p++;
-      },
-    );
-    while (hp < householdCount) columns.memberStart[++hp] = p;
-    await client.query('COMMIT');
-    rankChildren(columns);
-    return columns;
+    const texts = await Promise.all(queries.map((sql, i) => copyOut(clients[i]!, sql)));
+    await Promise.all(clients.map((client) => client.query('COMMIT')));
+    return assemble(texts[0]!, texts[1]!, texts[2]!, texts[3]!);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await Promise.all(clients.map((client) => client.query('ROLLBACK').catch(() => undefined)));
     throw error;
   } finally {
-    client.release();
+    for (const client of clients) client.release();
   }
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let p = buf.indexOf(10); p >= 0; p = buf.indexOf(10, p + 1)) n++;
+  return n;
+}
+
+function assemble(householdText: Buffer, residentText: Buffer, incomeText: Buffer, disabilityText: Buffer): PopulationColumns {
+  const householdCount = countLines(householdText);
+  const personCount = countLines(residentText);
+  const columns = allocate(personCount, householdCount);
+  const regionCode = new Map(REGION_CODES.map((code, i) => [code, i]));
+  const districtCode = new Map(DISTRICT_CODES.map((code, i) => [code, i]));
+  const households = new CopyCursor(householdText);
+  for (let h = 0; h < householdCount; h++) {
+    columns.householdId[h] = households.int();
+    columns.region[h] = regionCode.get(households.text()) ?? 0;
+    columns.district[h] = districtCode.get(households.text()) ?? 0;
+  }
+  const householdIndex = residentIndex(columns.householdId);
+
+  // Residents arrive in id order; roles are told apart by their first letter (head, spouse, child, parent, other).
+  const roleByLetter: Record<number, number> = { 104: 0, 115: 1, 99: 2, 112: 3, 111: 4 };
+  const byId = allocate(personCount, 0);
+  const residents = new CopyCursor(residentText);
+  let grouped = true;
+  for (let i = 0; i < personCount; i++) {
+    byId.residentId[i] = residents.int();
+    const h = householdIndex(residents.int());
+    byId.household[i] = h;
+    if (i > 0 && h < byId.household[i - 1]!) grouped = false;
+    byId.birthDate[i] = residents.date();
+    byId.sex[i] = residents.buf[residents.pos] === 70 ? 1 : 0;
+    residents.pos += 2;
+    byId.role[i] = roleByLetter[residents.buf[residents.pos]!] ?? 4;
+    while (residents.buf[residents.pos] !== 10) residents.pos++;
+    residents.pos++;
+  }
+  // Members of a household must be contiguous: a stable counting sort by household when they are not.
+  const order = new Int32Array(personCount);
+  if (grouped) {
+    for (let i = 0; i < personCount; i++) order[i] = i;
+  } else {
+    const counts = new Int32Array(householdCount + 1);
+    for (let i = 0; i < personCount; i++) counts[byId.household[i]! + 1]!++;
+    for (let h = 0; h < householdCount; h++) counts[h + 1]! += counts[h]!;
+    for (let i = 0; i < personCount; i++) order[counts[byId.household[i]!]!++] = i;
+  }
+  const position = new Int32Array(personCount);
+  for (let p = 0; p < personCount; p++) {
+    const i = order[p]!;
+    position[i] = p;
+    columns.residentId[p] = byId.residentId[i]!;
+    columns.household[p] = byId.household[i]!;
+    columns.birthDate[p] = byId.birthDate[i]!;
+    columns.sex[p] = byId.sex[i]!;
+    columns.role[p] = byId.role[i]!;
+  }
+  let p = 0;
+  for (let h = 0; h < householdCount; h++) {
+    columns.memberStart[h] = p;
+    while (p < personCount && columns.household[p] === h) p++;
+  }
+  columns.memberStart[householdCount] = personCount;
+
+  const personOf = residentIndex(byId.residentId);
+  const incomeYear = new Int16Array(personCount);
+  const incomes = new CopyCursor(incomeText);
+  while (!incomes.done) {
+    const i = personOf(incomes.int());
+    const year = incomes.int();
+    const earned = incomes.int();
+    const business = incomes.int();
+    if (i < 0 || year < incomeYear[i]!) continue;
+    const at = position[i]!;
+    incomeYear[i] = year;
+    columns.earnedIncome[at] = earned;
+    columns.businessIncome[at] = business;
+  }
+  const categoryCode = new Map(DISABILITY_CATEGORY_CODES.map((c, i) => [c, i]));
+  const disabilities = new CopyCursor(disabilityText);
+  while (!disabilities.done) {
+    const i = personOf(disabilities.int());
+    const severity = disabilities.text();
+    const category = disabilities.text();
+    if (i < 0) continue;
+    columns.disabilitySeverity[position[i]!] = severity === 'mild' ? 1 : 2;
+    columns.disabilityCategory[position[i]!] = categoryCode.get(category) ?? 0;
+  }
+  rankChildren(columns);
+  return columns;
 }
