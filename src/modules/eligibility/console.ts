@@ -31,6 +31,7 @@ const messages = defineMessages({
   noRules: { ko: '규칙이 없습니다.', en: 'There are no rules.' },
   newRule: { ko: '새 규칙 작성', en: 'Write a new rule' },
   editor: { ko: '규칙 (YAML)', en: 'Rule (YAML)' },
+  editHeading: { ko: '규칙 편집', en: 'Edit the rule' },
   editorHint: {
     ko: '새 버전을 저장하려면 version을 게시 버전보다 크게 바꾸세요. 오류는 줄과 열, 항목 경로로 표시됩니다.',
     en: 'To save a new version, raise version above the published one. Problems are shown with their line, column and field path.',
@@ -175,7 +176,7 @@ ${
 <button type="submit" class="button">${t(locale, messages.publish, { version: detail.draft.version })}</button></form>`
     : ''
 }
-<section aria-labelledby="edit-heading"><h2 id="edit-heading">${t(locale, messages.editor)}</h2>
+<section aria-labelledby="edit-heading"><h2 id="edit-heading">${t(locale, messages.editHeading)}</h2>
 ${editor(request, options.source ?? current.source, problems, canEdit)}</section>
 ${detail.published && detail.draft ? html`<section aria-labelledby="published-heading"><h2 id="published-heading">${t(locale, messages.publishedSource)}</h2><pre class="code" tabindex="0">${detail.published.source}</pre></section>` : ''}
 <section aria-labelledby="history-heading"><h2 id="history-heading">${t(locale, messages.history)}</h2>
