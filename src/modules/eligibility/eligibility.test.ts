@@ -7,6 +7,7 @@ import {
   explainDecision,
   interpretRule,
   seedRuleSources,
+  sweep,
   validateRule,
   type RuleProblem,
 } from './index';
@@ -118,6 +119,18 @@ describe('compiled evaluation', () => {
     }
     // The population is varied enough that the comparison covers both outcomes.
     expect(eligibleSeen).toBeGreaterThan(1000);
+  });
+
+  it('skips, in a sweep, the rules whose parameters have no value yet on the date', () => {
+    const household: HouseholdInput = { householdId: 1, regionCode: '11', members: [{ residentId: 1, birthDate: '1950-01-01', sex: 'M', role: 'head' }] };
+    const decided: string[] = [];
+    const skipped: string[] = [];
+    sweep(rules, columnsFromHouseholds([household]), '2024-06-01', (r) => decided.push(r.rule.id), (r, error) => skipped.push(`${r.rule.id}:${error.parameter.name}`));
+    expect(decided.length + skipped.length).toBe(rules.length);
+    expect(skipped).toContain('basic-pension:min_age');
+    // Rules without dated parameters still decide.
+    expect(decided).toContain('high-school-free-education');
+    expect(decided.every((id) => byId.get(id)!.rule.parameters.length === 0)).toBe(true);
   });
 
   it('builds its code from the checked rule only, never from the rule text', () => {

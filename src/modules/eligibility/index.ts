@@ -4,7 +4,8 @@
 // (compiler.ts), a naive one-resident interpreter for comparison and explanations
 // (interpreter.ts), and the seed rule set (seed/).
 import type { PopulationColumns } from '../registry/columns';
-import { compileRule, outputFor, type CompiledRule, type RuleOutput } from './compiler';
+import { outputFor, type CompiledRule, type RuleOutput } from './compiler';
+import { MissingParameterValueError } from './parameters';
 import { seedRuleSources } from './seed';
 import { validateRule } from './validate';
 
@@ -30,19 +31,31 @@ export function compileSeedRules(): CompiledRule[] {
 
 /**
  * Evaluates every rule over the whole population for one date, handing each rule's output to
- * `onRule` before the next rule reuses the same arrays (copy what you keep).
+ * `onRule` before the next rule reuses the same arrays (copy what you keep). A rule with a
+ * parameter that has no value on the date decides nothing that day: it goes to `onSkipped`.
  */
 export function sweep(
   rules: readonly CompiledRule[],
   columns: PopulationColumns,
   date: string,
   onRule: (rule: CompiledRule, output: RuleOutput) => void,
+  onSkipped: (rule: CompiledRule, error: MissingParameterValueError) => void = () => undefined,
 ): void {
   const buffers = new Map<string, RuleOutput>();
   for (const compiled of rules) {
     let out = buffers.get(compiled.rule.entity);
     if (!out) buffers.set(compiled.rule.entity, (out = outputFor(compiled.rule, columns)));
-    onRule(compiled, compiled.evaluate(columns, date, out));
+    let output: RuleOutput;
+    try {
+      output = compiled.evaluate(columns, date, out);
+    } catch (error) {
+      if (error instanceof MissingParameterValueError) {
+        onSkipped(compiled, error);
+        continue;
+      }
+      throw error;
+    }
+    onRule(compiled, output);
   }
 }
 

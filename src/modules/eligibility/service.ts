@@ -14,6 +14,7 @@ import type { RegistryService } from '../registry/service';
 import type { CompiledRule } from './compiler';
 import { explainDecision, type Explanation } from './interpreter';
 import type { RuleProblem } from './language';
+import { MissingParameterValueError } from './parameters';
 import * as repository from './repository';
 import { seedRuleSources } from './seed';
 import { validateRule } from './validate';
@@ -206,9 +207,16 @@ export class EligibilityService {
       throw new AppError('SUBJECT_NOT_FOUND', 'No such living resident.');
     }
     const rules = await this.publishedRules();
-    const decisions = rules.map(({ rule }) => {
-      const explanation = explainDecision(rule, household, member, day);
-      return {
+    const decisions = rules.flatMap(({ rule }) => {
+      let explanation: Explanation;
+      try {
+        explanation = explainDecision(rule, household, member, day);
+      } catch (error) {
+        // A rule whose parameters have no value yet on that date decides nothing about it.
+        if (error instanceof MissingParameterValueError) return [];
+        throw error;
+      }
+      return [{
         ruleId: rule.id,
         version: rule.version,
         title: rule.title,
@@ -219,7 +227,7 @@ export class EligibilityService {
         amount: explanation.amount,
         period: explanation.period,
         explanation: { summary: explanation.summary, conditions: explanation.conditions },
-      };
+      }];
     });
     await this.audit.append(this.pool, { ...entry, outcome: 'allowed', details: { date: day, rules: decisions.length, eligible: decisions.filter((d) => d.eligible).length } });
     return decisions;
