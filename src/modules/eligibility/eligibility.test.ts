@@ -73,7 +73,74 @@ describe('seed rule set', () => {
   });
 });
 
+/** Every decision of every rule, compiled and interpreted, must agree; returns how many were eligible. */
+function expectCompiledEqualsInterpreted(households: HouseholdInput[], dates: string[]): number {
+  const columns = columnsFromHouseholds(households);
+  let eligibleSeen = 0;
+  for (const date of dates) {
+    for (const compiled of rules) {
+      const out = compiled.evaluate(columns, date);
+      const { rule } = compiled;
+      let person = 0;
+      households.forEach((household, h) => {
+        const targets = rule.entity === 'person' ? household.members.map((_, m) => [m, person + m] as const) : [[0, h] as const];
+        for (const [member, slot] of targets) {
+          const slow = interpretRule(rule, household, member, date);
+          if ((out.eligible[slot] === 1) !== slow.eligible || Math.abs(out.amount[slot]! - slow.amount) > 1e-6) {
+            throw new Error(`${rule.id} on ${date} differs for household ${household.householdId} member ${member}: compiled ${out.eligible[slot]}/${out.amount[slot]}, interpreted ${slow.eligible}/${slow.amount}`);
+          }
+          if (slow.eligible) eligibleSeen++;
+        }
+        person += household.members.length;
+      });
+    }
+  }
+  return eligibleSeen;
+}
+
+/** A small seeded generator (mulberry32), so a failure can be reproduced. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('compiled evaluation', () => {
+  it('agrees with the naive interpreter on random households, edge cases included', () => {
+    const next = random(20261122);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+    const regions = ['11', '26', '27', '28', '29', '30', '31', '36', '41', '43', '44', '46', '47', '48', '50', '51', '52'];
+    const roles = ['head', 'spouse', 'child', 'parent', 'other'] as const;
+    const day = (from: number, to: number) => {
+      const t = from + next() * (to - from);
+      return new Date(t).toISOString().slice(0, 10);
+    };
+    const households: HouseholdInput[] = Array.from({ length: 1500 }, (_, h) => ({
+      householdId: h + 1,
+      regionCode: pick(regions),
+      members: Array.from({ length: 1 + Math.floor(next() * 6) }, (_, m) => {
+        const disabled = next() < 0.15;
+        return {
+          residentId: (h + 1) * 10 + m,
+          // Births cluster around the evaluation dates too, so month and year boundaries are hit.
+          birthDate: next() < 0.3 ? day(Date.UTC(2024, 0, 1), Date.UTC(2026, 10, 22)) : day(Date.UTC(1920, 0, 1), Date.UTC(2026, 10, 22)),
+          sex: next() < 0.5 ? 'M' : 'F',
+          role: m === 0 ? 'head' : pick(roles),
+          disabilitySeverity: disabled ? (next() < 0.4 ? 'severe' : 'mild') : null,
+          disabilityCategory: disabled ? pick(['physical', 'visual', 'intellectual', 'autism', 'brain_lesion', 'hearing']) : null,
+          earnedIncome: next() < 0.4 ? 0 : Math.round(next() * 90_000_000),
+          businessIncome: next() < 0.85 ? 0 : Math.round(next() * 40_000_000),
+        } as HouseholdInput['members'][number];
+      }),
+    }));
+    expect(expectCompiledEqualsInterpreted(households, ['2025-01-01', '2025-12-31', '2026-03-01'])).toBeGreaterThan(1000);
+  });
+
   it('agrees with the naive interpreter on every resident of a synthetic population', () => {
     const population = generatePopulationAll({ seed: 4242, residents: 3_000 });
     const latestIncome = new Map<number, { earned: number; business: number; year: number }>();
@@ -97,28 +164,8 @@ describe('compiled evaluation', () => {
         businessIncome: latestIncome.get(r.id)?.business ?? 0,
       });
     }
-    const columns = columnsFromHouseholds(households);
-    let eligibleSeen = 0;
-    for (const date of ['2025-06-15', '2026-11-22']) {
-      for (const compiled of rules) {
-        const out = compiled.evaluate(columns, date);
-        const { rule } = compiled;
-        let person = 0;
-        households.forEach((household, h) => {
-          const targets = rule.entity === 'person' ? household.members.map((_, m) => [m, person + m] as const) : [[0, h] as const];
-          for (const [member, slot] of targets) {
-            const slow = interpretRule(rule, household, member, date);
-            if ((out.eligible[slot] === 1) !== slow.eligible || Math.abs(out.amount[slot]! - slow.amount) > 1e-6) {
-              throw new Error(`${rule.id} on ${date} differs for household ${household.householdId} member ${member}: compiled ${out.eligible[slot]}/${out.amount[slot]}, interpreted ${slow.eligible}/${slow.amount}`);
-            }
-            if (slow.eligible) eligibleSeen++;
-          }
-          person += household.members.length;
-        });
-      }
-    }
     // The population is varied enough that the comparison covers both outcomes.
-    expect(eligibleSeen).toBeGreaterThan(1000);
+    expect(expectCompiledEqualsInterpreted(households, ['2025-06-15', '2026-11-22'])).toBeGreaterThan(1000);
   });
 
   it('skips, in a sweep, the rules whose parameters have no value yet on the date', () => {
