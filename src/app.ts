@@ -20,7 +20,7 @@ import { agreementsRoutes } from './modules/agreements/routes';
 import { ConsentService, consentPages, consentRoutes } from './modules/consent';
 import { AgreementsService } from './modules/agreements/service';
 import { directoryRoutes } from './modules/directory/routes';
-import { EligibilityService, eligibilityRoutes, rulesConsole } from './modules/eligibility';
+import { EligibilityService, benefitsPages, eligibilityRoutes, rulesConsole } from './modules/eligibility';
 import { ExchangeService, exchangeRoutes } from './modules/exchange';
 import { exchangeConsole } from './modules/exchange/console';
 import { DirectoryService } from './modules/directory/service';
@@ -132,6 +132,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(consentPages(consents));
   await app.register(eligibilityRoutes(eligibility));
   await app.register(rulesConsole(eligibility));
+  await app.register(benefitsPages(eligibility));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();

@@ -1,9 +1,10 @@
 // Eligibility rules in a real browser with JavaScript switched off: an official of the Ministry of
 // Health and Welfare opens the basic pension rule, saves a new version with a mistake (the problem
 // is shown next to the editor with its line and column, the text kept), corrects it, saves and
-// publishes. Every page passes axe (WCAG 2.2 AA) in Korean and English.
+// publishes. A parent of a newborn sees the benefits the household qualifies for, with reasons.
+// Every page passes axe (WCAG 2.2 AA) in Korean and English.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsFirstResident, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
 
@@ -61,6 +62,29 @@ describe('editing a rule without JavaScript', () => {
     await expectAccessible(page, 'ko');
     await page.goto('/console/rules?lang=ko');
     await expectAccessible(page, 'ko');
+    await context.close();
+  });
+
+  it('shows a resident the benefits they qualify for, each with its reasons', async () => {
+    const context = await harness.newContext();
+    const page = await context.newPage();
+    await signInAsFirstResident(page);
+    await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '받을 수 있는 혜택' }).click();
+    await page.waitForURL((url) => url.pathname === '/me/benefits');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('받을 수 있는 혜택');
+    const heading = (await page.locator('#eligible-heading').textContent())!;
+    const count = Number(/\((\d+)개\)/.exec(heading)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    const items = page.locator('section[aria-labelledby="eligible-heading"] li.benefit');
+    expect(await items.count()).toBe(count);
+    for (const text of await items.allTextContents()) expect(text).toMatch(/대상입니다\. 충족한 조건: .+ — 충족/s);
+    // The others are behind a disclosure that works without JavaScript, each with what is not met.
+    await page.getByText('자격이 없는 혜택과 그 이유 보기').click();
+    expect(await page.locator('details li.benefit').first().textContent()).toMatch(/대상이 아닙니다\. 충족하지 못한 조건: .+ — 미충족/s);
+    await expectAccessible(page, 'ko');
+    await page.goto('/me/benefits?lang=en');
+    expect(await page.locator('section[aria-labelledby="eligible-heading"] li.benefit').first().textContent()).toContain('eligible because: ');
+    await expectAccessible(page, 'en');
     await context.close();
   });
 });

@@ -254,10 +254,14 @@ function explainCondition(c: Condition, ctx: Context): ConditionExplanation {
     threshold = { ko: shown.map((s) => s.ko).join(', '), en: shown.map((s) => s.en).join(', ') };
     operator = passed !== c.negated ? '∈' : '∉';
   }
+  // "female (F ∈ {F})" says nothing the label does not: a met one-value test shows the label alone.
+  const plain = c.kind === 'member' && c.codes.length === 1 && passed;
   const text = (locale: 'ko' | 'en') =>
     label[locale].includes('{value}') || label[locale].includes('{threshold}')
       ? fill(label[locale], actual[locale], threshold[locale])
-      : `${label[locale]} (${actual[locale]} ${operator} ${c.kind === 'member' ? `{${threshold[locale]}}` : threshold[locale]})`;
+      : plain
+        ? label[locale]
+        : `${label[locale]} (${actual[locale]} ${operator} ${c.kind === 'member' ? `{${threshold[locale]}}` : threshold[locale]})`;
   return { label, passed, actual: actual.en, threshold: threshold.en, operator, text: { ko: text('ko'), en: text('en') } };
 }
 
