@@ -20,6 +20,7 @@ import { agreementsRoutes } from './modules/agreements/routes';
 import { ConsentService, consentPages, consentRoutes } from './modules/consent';
 import { AgreementsService } from './modules/agreements/service';
 import { directoryRoutes } from './modules/directory/routes';
+import { EligibilityService, benefitsPages, eligibilityRoutes, rulesConsole } from './modules/eligibility';
 import { ExchangeService, exchangeRoutes } from './modules/exchange';
 import { exchangeConsole } from './modules/exchange/console';
 import { credentialsConsole } from './modules/exchange/credentials-console';
@@ -51,6 +52,7 @@ export interface Platform {
   notifications: NotificationsService;
   /** Sends email and SMS deliveries; src/main.ts starts it, closing the app stops it. */
   notificationWorker: DeliveryWorker;
+  eligibility: EligibilityService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -108,6 +110,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     config,
     onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
   });
+  const eligibility = new EligibilityService(pool, audit, registry);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -154,6 +157,9 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(servicePages(catalogue));
   await app.register(notificationsRoutes(notifications));
   await app.register(notificationsPages(notifications));
+  await app.register(eligibilityRoutes(eligibility));
+  await app.register(rulesConsole(eligibility));
+  await app.register(benefitsPages(eligibility));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -161,5 +167,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility };
 }

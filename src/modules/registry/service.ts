@@ -12,6 +12,7 @@ import { readDataProductRecord, readDataProductRecords } from './data-products';
 import { maskRrn } from './population/identifiers';
 import * as repository from './repository';
 import { seedPopulation } from './population/loader';
+import { loadPopulationColumns, type ColumnsSelection, type PopulationColumns } from './columns';
 
 export interface ResidentRecord {
   residentId: number;
@@ -121,6 +122,15 @@ export class RegistryService {
   /** Replaces the registries with a freshly generated synthetic population. */
   seedSyntheticPopulation(options: { seed: number; residents: number; onProgress?: (done: number, total: number) => void }) {
     return seedPopulation(this.pool, options);
+  }
+
+  /**
+   * The living population as typed columns (see columns.ts), for engines that evaluate everyone
+   * at once; with a selection, only some households. Not audited per person: it feeds automated
+   * eligibility decisions, and the engines that use it audit what they do with the results.
+   */
+  populationColumns(selection: ColumnsSelection = {}): Promise<PopulationColumns> {
+    return loadPopulationColumns(this.pool, selection);
   }
 
   /** Varied demo residents for the simulated authenticators' sign-in page (demo only). */
