@@ -1,5 +1,6 @@
 // Wires the shared kernel and the modules into one Fastify application. Used by the server
 // (src/main.ts) and by the tests, which inject requests into it without opening a socket.
+import { ProactiveEngine, proactiveRoutes } from './modules/proactive';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -53,6 +54,7 @@ export interface Platform {
   /** Sends email and SMS deliveries; src/main.ts starts it, closing the app stops it. */
   notificationWorker: DeliveryWorker;
   eligibility: EligibilityService;
+  proactive: ProactiveEngine;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -110,7 +112,19 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     config,
     onError: (error) => logger.error({ err: error }, 'notification delivery failed'),
   });
-  const eligibility = new EligibilityService(pool, audit, registry);
+  const eligibility = new EligibilityService(pool, audit, registry, events);
+  const proactive = new ProactiveEngine({
+    pool,
+    audit,
+    events,
+    registry,
+    eligibility,
+    notifications,
+    catalogue,
+    publicBaseUrl: config.publicBaseUrl,
+    onError: (error) => logger.error({ err: error }, 'proactive sweep failed'),
+  });
+  proactive.subscribe();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -160,12 +174,14 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(eligibilityRoutes(eligibility));
   await app.register(rulesConsole(eligibility));
   await app.register(benefitsPages(eligibility));
+  await app.register(proactiveRoutes(proactive));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
+    await proactive.idle();
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive };
 }

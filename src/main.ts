@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const platform = await buildPlatform({ config, pool: database.pool, logger });
   await seedDemoData(platform, config, logger);
   platform.audit.startSealer();
+  await platform.proactive.warm();
   platform.events.start();
+  void platform.proactive.resumeInterruptedSweeps().catch((error) => logger.error({ err: error }, 'resuming sweeps failed'));
   platform.notificationWorker.start();
   await platform.app.listen({ host: config.host, port: config.port });
   logger.info({ url: config.publicBaseUrl, startupMs: Math.round(performance.now() - started) }, 'OnceGov is ready');

@@ -59,7 +59,7 @@ export function sweep(
   }
 }
 
-export { EligibilityService, ruleFieldProblems, type RuleContext, type RuleDetail, type RuleVersionSummary, type ResidentDecision } from './service';
+export { EligibilityService, RULE_PUBLISHED, ruleFieldProblems, type RuleContext, type RuleDetail, type RuleVersionSummary, type ResidentDecision } from './service';
 export { eligibilityRoutes } from './routes';
 export { rulesConsole } from './console';
 export { benefitsPages } from './pages';

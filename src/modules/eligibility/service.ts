@@ -3,6 +3,7 @@
 // publish them (the previous published version is superseded), list and read them; engines ask
 // for the published rules compiled. Officials edit their own agency's rules, the operator any;
 // auditors read. Every change, and every evaluation of a resident, is audited.
+import type { EventBus } from '../../core/events';
 import type { AuditActor, AuditLog } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import type { Pool } from '../../core/db';
@@ -57,6 +58,9 @@ export function ruleFieldProblems(problems: RuleProblem[], locale: Locale): Fiel
   return problems.map((p) => ({ field: `/rule${p.path} (line ${p.line}, column ${p.column})`, message: p.message[locale] }));
 }
 
+/** Outbox topic of a rule publication: { ruleId, version }. */
+export const RULE_PUBLISHED = 'eligibility.rule-published';
+
 export class EligibilityService {
   private compiledCache = new Map<string, CompiledRule>();
 
@@ -64,6 +68,8 @@ export class EligibilityService {
     private readonly pool: Pool,
     private readonly audit: AuditLog,
     private readonly registry: RegistryService,
+    /** Publications are announced (RULE_PUBLISHED) so the proactive engine sweeps the population. */
+    private readonly events?: EventBus,
   ) {}
 
   private require(context: RuleContext, roles: readonly string[]): Principal {
@@ -137,6 +143,7 @@ export class EligibilityService {
         outcome: 'allowed',
         requestId: context.requestId,
       });
+      await this.events?.publish(tx, RULE_PUBLISHED, { ruleId, version });
       return result;
     });
     if (!published) return this.refuse(context, 'eligibility.rule.published', `eligibility/rules/${ruleId}`, `Officials of ${principal.agencyCode} cannot publish another agency's rule.`);

@@ -3,6 +3,7 @@
 // ('registry.birth-registered', 'registry.disability-registered') that other modules (the proactive benefits engine) react to
 // without reading registry tables. Turning 65 is not recorded by anyone: `announceBirthdays`
 // emits 'registry.turned-65' for the residents whose 65th birthday is a given day.
+import { randomInt } from 'node:crypto';
 import type { AuditLog } from '../../core/audit';
 import { withTransaction, type Pool, type Tx } from '../../core/db';
 import { AppError, type FieldProblem } from '../../core/errors';
@@ -189,12 +190,13 @@ export class LifeEvents {
   }
 
   private async freeRrn(tx: Tx, birthDate: string, sex: Sex): Promise<string> {
-    const taken = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM registry.residents WHERE birth_date = $1 AND sex = $2', [birthDate, sex]);
-    for (let serial = taken.rows[0]!.n; serial < 100_000; serial++) {
-      const rrn = syntheticRrn(birthDate, sex, serial);
+    // Few people share a birth date and sex, so a random serial is almost always free; the unique
+    // index answers each probe without scanning the register.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const rrn = syntheticRrn(birthDate, sex, randomInt(100_000));
       const clash = await tx.query('SELECT 1 FROM registry.residents WHERE rrn = $1', [rrn]);
       if (clash.rowCount === 0) return rrn;
     }
-    throw new AppError('CONFLICT', `No registration number is left for ${birthDate}.`);
+    throw new AppError('CONFLICT', `No free registration number was found for ${birthDate}; try again.`);
   }
 }
