@@ -33,6 +33,7 @@ import { registryRoutes } from './modules/registry/routes';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
+import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 
 export interface Platform {
   app: FastifyInstance;
@@ -45,6 +46,7 @@ export interface Platform {
   agreements: AgreementsService;
   consents: ConsentService;
   directory: DirectoryService;
+  applications: ApplicationsService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -94,6 +96,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const identity = new IdentityService(pool, audit, registry, authenticators, { sessionTtlMinutes: config.sessionTtlMinutes });
   const tracker = new TrackerService(pool, audit, directory);
   const catalogue = await ServiceCatalogue.open(pool);
+  const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
+  await applications.ensureStandingAgreements();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -138,11 +142,13 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(consentPages(consents));
   await app.register(serviceRoutes(catalogue));
   await app.register(servicePages(catalogue));
+  await app.register(applicationsRoutes(applications));
+  await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, applications };
 }
