@@ -13,7 +13,7 @@ import { html, type SafeHtml } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
 import { findPurpose } from '../agreements';
 import { findDataProduct } from '../registry/data-products';
-import { BANKS, type AnswerField, type PrefillField } from './form';
+import { BANKS, checkAnswers, type AnswerField, type PrefillField } from './form';
 import { applicationsContextOf } from './routes';
 import {
   APPLICATION_ID_PATTERN,
@@ -369,7 +369,9 @@ ${
           const form = await applications.form(context, target);
           const registry = form ? form.mode === 'registry' : Object.keys(prefilled).length > 0;
           if (registry && body.consent !== 'yes' && form) {
-            return renderForm(request, reply, form, body, [{ field: '/body/consent', message: 'agree to the check to submit' }]);
+            // Every problem at once: the missing confirmation and whatever else is missing.
+            const { problems } = checkAnswers(form.answers, answers, '/body');
+            return renderForm(request, reply, form, body, [{ field: '/body/consent', message: 'agree to the check to submit' }, ...problems]);
           }
           try {
             const { application } = await applications.submit(context, {
