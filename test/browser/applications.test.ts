@@ -5,7 +5,7 @@
 // and English.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, signInAsFirstResident, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsFirstResident, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
 
@@ -34,7 +34,10 @@ describe('Happy Childbirth, without JavaScript', () => {
     const newest = [...((children?.children ?? []) as Array<{ nameKo: string; birthDate: string }>)].sort((a, b) => a.birthDate.localeCompare(b.birthDate)).at(-1);
     expect(newest, 'the first demo person is a parent of a baby').toBeDefined();
 
-    // The consent screen: the three products, their holders, nothing read yet.
+    // From the bundle's page to the consent screen: the three products, their holders, nothing read yet.
+    await page.goto('/services/bundles/happy-childbirth?lang=ko');
+    await page.getByRole('link', { name: '온라인으로 신청하기' }).click();
+    await page.waitForURL((url) => url.pathname === APPLY);
     await both(page, APPLY);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('행정정보 공동이용 사전동의');
     expect(await page.locator('#products-to-read tbody tr').count()).toBe(3);
@@ -83,5 +86,28 @@ describe('Happy Childbirth, without JavaScript', () => {
     await both(page, '/me/applications');
     expect(await page.locator('#applications > li').count()).toBe(1);
     expect(await page.locator('#applications .case-status[data-status="received"]').count()).toBe(5);
+
+    // The welfare official takes the child allowance case into review in the console.
+    const staffPage = await (await harness.newContext()).newPage();
+    await signInAsStaff(staffPage, 'MOHW-0001');
+    await both(staffPage, '/console/cases');
+    expect(await staffPage.locator('#cases tbody tr').count()).toBe(3);
+    await staffPage.getByRole('link', { name: /^CASE-/ }).last().click();
+    await staffPage.waitForURL((url) => /^\/console\/cases\/CASE-/.test(url.pathname));
+    await both(staffPage, new URL(staffPage.url()).pathname);
+    await staffPage.locator('#status').selectOption('rejected');
+    const [noReason] = await Promise.all([
+      staffPage.waitForResponse((r) => r.request().method() === 'POST'),
+      staffPage.getByRole('button', { name: '저장' }).click(),
+    ]);
+    expect(noReason.status()).toBe(400);
+    await expectAccessible(staffPage, 'ko');
+    await staffPage.locator('#status').selectOption('in-review');
+    await staffPage.getByRole('button', { name: '저장' }).click();
+    await staffPage.waitForURL((url) => url.searchParams.get('done') === '1');
+    expect(await staffPage.locator('#case-status').getAttribute('data-status')).toBe('in-review');
+
+    await page.goto('/me/applications?lang=en');
+    expect(await page.locator('#applications .case-status[data-status="in-review"]').count()).toBe(1);
   });
 });

@@ -368,6 +368,10 @@ ${
           }
           const form = await applications.form(context, target);
           const registry = form ? form.mode === 'registry' : Object.keys(prefilled).length > 0;
+          // Without the ticked confirmation nothing is read: the form again, or (no form any more) a 400.
+          if (registry && body.consent !== 'yes' && !form) {
+            throw new AppError('VALIDATION_FAILED', 'Agree to the check of the registry values to submit.', [{ field: '/body/consent', message: 'agree to the check to submit' }]);
+          }
           if (registry && body.consent !== 'yes' && form) {
             // Every problem at once: the missing confirmation and whatever else is missing.
             const { problems } = checkAnswers(form.answers, answers, '/body');

@@ -356,7 +356,7 @@ export class ApplicationsService {
     const id = `DRF-${randomUUID()}`;
     const expiresAt = new Date(Date.now() + DRAFT_HOURS * 3_600_000);
     await withTransaction(this.pool, async (tx) => {
-      await tx.query('DELETE FROM applications.drafts WHERE resident_id = $1 AND target = $2', [residentId, targetKey(target)]);
+      await tx.query('DELETE FROM applications.drafts WHERE resident_id = $1 AND (target = $2 OR expires_at <= now())', [residentId, targetKey(target)]);
       await tx.query(
         `INSERT INTO applications.drafts (id, resident_id, target, mode, prefilled, reads, idempotency_key, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
