@@ -220,6 +220,32 @@ describe('Happy Childbirth, scripted', () => {
     expect((await parent.request({ url: '/api/v1/me/applications' })).json().items).toHaveLength(1);
   });
 
+  it('answers two simultaneous submissions with one key with one application, reading the registries once', async () => {
+    const readsBefore = (await usage(parent)).filter((u) => u.actionCode === 'exchange.read').length;
+    const post = () =>
+      parent.request({
+        method: 'POST',
+        url: '/api/v1/applications',
+        headers: { 'x-csrf-token': parent.csrfToken! },
+        json: { serviceId: 'child-allowance', idempotencyKey: 'double-click-0001', consent: true, answers: { bankCode: 'WOORI', accountNumber: '1002-123-456789' } },
+      });
+    const [a, b] = await Promise.all([post(), post()]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    expect(a.json().cases).toEqual([expect.objectContaining({ serviceId: 'child-allowance', agency: expect.objectContaining({ code: 'MOHW' }) })]);
+    const apps = (await parent.request({ url: '/api/v1/me/applications' })).json().items;
+    expect(apps.filter((x: any) => x.id === a.json().id)).toHaveLength(1);
+    expect(apps).toHaveLength(2);
+    // child-allowance needs the household and the children: one read of each.
+    expect((await usage(parent)).filter((u) => u.actionCode === 'exchange.read').length - readsBefore).toBe(2);
+    // The same key for another service is a conflict, not a second application.
+    expectProblem(
+      await parent.request({ method: 'POST', url: '/api/v1/applications', headers: { 'x-csrf-token': parent.csrfToken! }, json: { bundleId: 'happy-childbirth', idempotencyKey: 'double-click-0001', consent: true, answers: { bankCode: 'KB', accountNumber: '123-456-789012' } } }),
+      409,
+      'CONFLICT',
+    );
+  });
+
   it('asks for the payment account again when it is missing or malformed, naming the field', async () => {
     const response = await parent.request({
       method: 'POST',
@@ -265,7 +291,7 @@ describe('declining consent', () => {
 
 describe('officials', () => {
   it('see and decide only their own agency\'s cases; the resident sees the new status', async () => {
-    const application = (await parent.request({ url: '/api/v1/me/applications' })).json().items[0];
+    const application = (await parent.request({ url: '/api/v1/me/applications' })).json().items.find((a: any) => a.target.id === 'happy-childbirth');
     const mohwCase = application.cases.find((c: any) => c.serviceId === 'child-allowance');
     const kdcaCase = application.cases.find((c: any) => c.serviceId === 'infant-vaccination');
 

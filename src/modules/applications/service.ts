@@ -453,92 +453,115 @@ export class ApplicationsService {
       ]);
     }
     const resolved = this.resolve(input.target);
-    // One submission per resident and key at a time, so a double click cannot create two.
-    const lock = await this.pool.connect();
+    // One submission per resident and key at a time in this process, so a double click waits for
+    // the first and answers its application without reading the registries again. Across
+    // instances the unique (resident, key) constraint keeps it to one application.
+    const lockKey = `${residentId}:${input.idempotencyKey}`;
+    const previous = this.submissions.get(lockKey) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.submitOnce(context, residentId, resolved, input, pointers));
+    const tail = run.catch(() => undefined);
+    this.submissions.set(lockKey, tail);
     try {
-      await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`applications:${residentId}:${input.idempotencyKey}`]);
-      const existing = await this.findByKey(lock, residentId, input.idempotencyKey);
-      if (existing) {
-        if (existing.target !== targetKey(input.target)) {
-          throw new AppError('CONFLICT', `The idempotency key was already used for another application (${existing.id}).`, [{ field: '/body/idempotencyKey', message: 'already used for another application' }]);
-        }
-        return { application: await this.toApplication(this.pool, existing), created: false };
-      }
-      const mode: FormMode = input.consent ? 'registry' : 'uploads';
-      const fields = answerFields(resolved.services, mode);
-      const { answers, problems } = checkAnswers(fields, input.answers ?? {}, pointers.answers);
-      if (mode === 'uploads' && input.prefilled && Object.keys(input.prefilled).length > 0) {
-        problems.push({ field: pointers.consent, message: 'registry values can only be used with consent to reading them' });
-      }
-      if (problems.length) throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
+      return await run;
+    } finally {
+      if (this.submissions.get(lockKey) === tail) this.submissions.delete(lockKey);
+    }
+  }
 
-      let prefilled: PrefillField[] = [];
-      let reads: ReadRecord[] = [];
-      if (mode === 'registry') {
-        ({ prefilled, reads } = await this.readRegistries(context, residentId, resolved, 'submission'));
-        const tampered = checkPrefilled(prefilled, input.prefilled ?? {}, pointers.prefilled, input.prefilledComplete ?? false);
-        if (tampered.length) {
-          await this.audit.append(this.pool, {
-            actor: context.actor,
-            action: 'applications.submit',
-            purpose: 'GOV24 one-stop application',
-            resource: 'applications',
-            outcome: 'denied',
-            subjectResidentId: residentId,
-            requestId: context.requestId,
-            details: { target: targetKey(input.target), reason: 'pre-filled values differ from the registry', fields: tampered.map((p) => p.field) },
-          });
-          throw new AppError('VALIDATION_FAILED', `Values filled in from the registries were changed: ${tampered.map((p) => p.field).join(', ')}`, tampered);
-        }
-      }
+  private readonly submissions = new Map<string, Promise<unknown>>();
 
-      const row = await withTransaction(this.pool, async (tx) => {
-        const year = kstYear();
-        const number = (await tx.query<{ n: number }>("SELECT nextval('applications.application_number') AS n")).rows[0]!.n;
-        const id = `APP-${year}-${String(number).padStart(6, '0')}`;
-        const inserted = await tx.query<ApplicationRow>(
-          `INSERT INTO applications.applications (id, resident_id, target, idempotency_key, mode, prefilled, answers, reads)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-          [id, residentId, targetKey(input.target), input.idempotencyKey, mode, JSON.stringify(prefilled), JSON.stringify(answers), JSON.stringify(reads)],
-        );
-        const caseIds: string[] = [];
-        for (const [position, service] of resolved.services.entries()) {
-          const caseNumber = (await tx.query<{ n: number }>("SELECT nextval('applications.case_number') AS n")).rows[0]!.n;
-          const caseId = `CASE-${year}-${String(caseNumber).padStart(6, '0')}`;
-          caseIds.push(caseId);
-          await tx.query(
-            `INSERT INTO applications.cases (id, application_id, position, service_id, agency_code, status) VALUES ($1, $2, $3, $4, $5, 'received')`,
-            [caseId, id, position + 1, service.id, service.agency.code],
-          );
-          await tx.query(
-            `INSERT INTO applications.case_history (case_id, seq, status, actor_id, actor_role, actor_agency) VALUES ($1, 1, 'received', $2, $3, NULL)`,
-            [caseId, context.actor.id, context.actor.role],
-          );
-        }
-        await tx.query('DELETE FROM applications.drafts WHERE resident_id = $1 AND target = $2', [residentId, targetKey(input.target)]);
-        await this.audit.append(tx, {
+  private async submitOnce(
+    context: ApplicationsContext,
+    residentId: number,
+    resolved: ResolvedTarget,
+    input: SubmitInput,
+    pointers: { answers: string; prefilled: string; consent: string },
+  ): Promise<{ application: Application; created: boolean }> {
+    const replay = async (): Promise<{ application: Application; created: boolean } | null> => {
+      const existing = await this.findByKey(this.pool, residentId, input.idempotencyKey);
+      if (!existing) return null;
+      if (existing.target !== targetKey(input.target)) {
+        throw new AppError('CONFLICT', `The idempotency key was already used for another application (${existing.id}).`, [{ field: '/body/idempotencyKey', message: 'already used for another application' }]);
+      }
+      return { application: await this.toApplication(this.pool, existing), created: false };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+
+    const mode: FormMode = input.consent ? 'registry' : 'uploads';
+    const fields = answerFields(resolved.services, mode);
+    const { answers, problems } = checkAnswers(fields, input.answers ?? {}, pointers.answers);
+    if (mode === 'uploads' && input.prefilled && Object.keys(input.prefilled).length > 0) {
+      problems.push({ field: pointers.consent, message: 'registry values can only be used with consent to reading them' });
+    }
+    if (problems.length) throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
+
+    let prefilled: PrefillField[] = [];
+    let reads: ReadRecord[] = [];
+    if (mode === 'registry') {
+      ({ prefilled, reads } = await this.readRegistries(context, residentId, resolved, 'submission'));
+      const tampered = checkPrefilled(prefilled, input.prefilled ?? {}, pointers.prefilled, input.prefilledComplete ?? false);
+      if (tampered.length) {
+        await this.audit.append(this.pool, {
           actor: context.actor,
           action: 'applications.submit',
           purpose: 'GOV24 one-stop application',
-          resource: `applications/${id}`,
-          outcome: 'allowed',
+          resource: 'applications',
+          outcome: 'denied',
           subjectResidentId: residentId,
           requestId: context.requestId,
-          details: { applicationId: id, target: targetKey(input.target), mode, cases: caseIds, reads: reads.map((r) => r.messageId) },
+          details: { target: targetKey(input.target), reason: 'pre-filled values differ from the registry', fields: tampered.map((p) => p.field) },
         });
-        await this.events.publish(tx, 'applications.submitted', {
-          applicationId: id,
-          residentId,
-          target: input.target,
-          cases: resolved.services.map((s, i) => ({ caseId: caseIds[i], serviceId: s.id, agencyCode: s.agency.code })),
-        });
-        return inserted.rows[0]!;
-      });
-      return { application: await this.toApplication(this.pool, row), created: true };
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`applications:${residentId}:${input.idempotencyKey}`]).catch(() => undefined);
-      lock.release();
+        throw new AppError('VALIDATION_FAILED', `Values filled in from the registries were changed: ${tampered.map((p) => p.field).join(', ')}`, tampered);
+      }
     }
+
+    const row = await withTransaction(this.pool, async (tx) => {
+      const year = kstYear();
+      const number = (await tx.query<{ n: number }>("SELECT nextval('applications.application_number') AS n")).rows[0]!.n;
+      const id = `APP-${year}-${String(number).padStart(6, '0')}`;
+      const inserted = await tx.query<ApplicationRow>(
+        `INSERT INTO applications.applications (id, resident_id, target, idempotency_key, mode, prefilled, answers, reads)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (resident_id, idempotency_key) DO NOTHING RETURNING *`,
+        [id, residentId, targetKey(input.target), input.idempotencyKey, mode, JSON.stringify(prefilled), JSON.stringify(answers), JSON.stringify(reads)],
+      );
+      // Another instance stored this key first: nothing more to do here.
+      if (inserted.rows.length === 0) return null;
+      const caseIds: string[] = [];
+      for (const [position, service] of resolved.services.entries()) {
+        const caseNumber = (await tx.query<{ n: number }>("SELECT nextval('applications.case_number') AS n")).rows[0]!.n;
+        const caseId = `CASE-${year}-${String(caseNumber).padStart(6, '0')}`;
+        caseIds.push(caseId);
+        await tx.query(
+          `INSERT INTO applications.cases (id, application_id, position, service_id, agency_code, status) VALUES ($1, $2, $3, $4, $5, 'received')`,
+          [caseId, id, position + 1, service.id, service.agency.code],
+        );
+        await tx.query(
+          `INSERT INTO applications.case_history (case_id, seq, status, actor_id, actor_role, actor_agency) VALUES ($1, 1, 'received', $2, $3, NULL)`,
+          [caseId, context.actor.id, context.actor.role],
+        );
+      }
+      await tx.query('DELETE FROM applications.drafts WHERE resident_id = $1 AND target = $2', [residentId, targetKey(input.target)]);
+      await this.audit.append(tx, {
+        actor: context.actor,
+        action: 'applications.submit',
+        purpose: 'GOV24 one-stop application',
+        resource: `applications/${id}`,
+        outcome: 'allowed',
+        subjectResidentId: residentId,
+        requestId: context.requestId,
+        details: { applicationId: id, target: targetKey(input.target), mode, cases: caseIds, reads: reads.map((r) => r.messageId) },
+      });
+      await this.events.publish(tx, 'applications.submitted', {
+        applicationId: id,
+        residentId,
+        target: input.target,
+        cases: resolved.services.map((s, i) => ({ caseId: caseIds[i], serviceId: s.id, agencyCode: s.agency.code })),
+      });
+      return inserted.rows[0]!;
+    });
+    if (!row) return (await replay())!;
+    return { application: await this.toApplication(this.pool, row), created: true };
   }
 
   private async findByKey(db: Queryable, residentId: number, key: string): Promise<ApplicationRow | undefined> {
