@@ -167,9 +167,10 @@ describe('Happy Childbirth, scripted', () => {
     expect(application.cases.map((c: any) => c.agency.code)).toEqual(['MOHW', 'MOHW', 'MOHW', 'KDCA', 'LOCAL']);
     expect(application.cases.every((c: any) => c.status === 'received' && c.history.length === 1)).toBe(true);
 
-    // The API's idempotency: the same key answers 200 with the same application.
+    // The API's idempotency: the same key answers the same application, marked as a replay.
     const replay = await parent.request({ method: 'POST', url: '/api/v1/applications', headers: { 'x-csrf-token': parent.csrfToken! }, json: { bundleId: 'happy-childbirth', idempotencyKey: form.values.idempotencyKey, consent: true, answers: { bankCode: 'KB', accountNumber: '123-456-789012' } } });
-    expect(replay.statusCode).toBe(200);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.json().id).toBe(applicationId);
 
     const page = await parent.request({ url: '/me/applications?lang=en' });
@@ -230,7 +231,8 @@ describe('Happy Childbirth, scripted', () => {
         json: { serviceId: 'child-allowance', idempotencyKey: 'double-click-0001', consent: true, answers: { bankCode: 'WOORI', accountNumber: '1002-123-456789' } },
       });
     const [a, b] = await Promise.all([post(), post()]);
-    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']].sort()).toEqual(['false', 'true']);
     expect(a.json().id).toBe(b.json().id);
     expect(a.json().cases).toEqual([expect.objectContaining({ serviceId: 'child-allowance', agency: expect.objectContaining({ code: 'MOHW' }) })]);
     const apps = (await parent.request({ url: '/api/v1/me/applications' })).json().items;

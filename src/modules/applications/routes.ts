@@ -62,7 +62,7 @@ const SubmitBody = Type.Object(
   {
     serviceId: Type.Optional(Type.String({ maxLength: 80, description: 'Apply for one service (or give bundleId)' })),
     bundleId: Type.Optional(Type.String({ maxLength: 80, description: 'Apply for a bundle, e.g. happy-childbirth' })),
-    idempotencyKey: Type.String({ maxLength: 100, description: 'Chosen by the client; the same key again returns the same application (200 instead of 201)' }),
+    idempotencyKey: Type.String({ maxLength: 100, description: 'Chosen by the client; the same key again returns the same application, with Idempotent-Replayed: true' }),
     consent: Type.Boolean({
       description: 'true: the resident agrees that GOV24 reads the registry data the services need (one-time consents are recorded); false: the documents are handed in as uploads',
     }),
@@ -86,9 +86,9 @@ export function applicationsRoutes(applications: ApplicationsService) {
       {
         schema: {
           tags: ['applications'],
-          summary: 'Apply for a service or a bundle (signed-in resident): 201 with one case per service; the same idempotency key again answers 200 with the same application',
+          summary: 'Apply for a service or a bundle (signed-in resident): 201 with one case per service; the same idempotency key again answers the same application (header Idempotent-Replayed: true)',
           body: SubmitBody,
-          response: { 200: ApplicationSchema, 201: ApplicationSchema, ...problemResponses(400, 401, 403, 404, 409) },
+          response: { 201: ApplicationSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
@@ -105,7 +105,8 @@ export function applicationsRoutes(applications: ApplicationsService) {
           prefilled: body.prefilled,
         });
         return reply
-          .status(created ? 201 : 200)
+          .status(201)
+          .header('idempotent-replayed', created ? 'false' : 'true')
           .header('location', `/api/v1/me/applications/${application.id}`)
           .header('cache-control', 'no-store')
           .send(application);
