@@ -83,6 +83,8 @@ describe('Happy Childbirth, without JavaScript', () => {
     expect(await page.locator('#cases tbody tr').count()).toBe(5);
     await both(page, new URL(page.url()).pathname);
 
+    await page.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '내 신청 내역' }).click();
+    await page.waitForURL((url) => url.pathname === '/me/applications');
     await both(page, '/me/applications');
     expect(await page.locator('#applications > li').count()).toBe(1);
     expect(await page.locator('#applications .case-status[data-status="received"]').count()).toBe(5);
@@ -90,6 +92,8 @@ describe('Happy Childbirth, without JavaScript', () => {
     // The welfare official takes the child allowance case into review in the console.
     const staffPage = await (await harness.newContext()).newPage();
     await signInAsStaff(staffPage, 'MOHW-0001');
+    await staffPage.getByRole('navigation', { name: '주 메뉴' }).getByRole('link', { name: '신청 처리' }).click();
+    await staffPage.waitForURL((url) => url.pathname === '/console/cases');
     await both(staffPage, '/console/cases');
     expect(await staffPage.locator('#cases tbody tr').count()).toBe(3);
     await staffPage.getByRole('link', { name: /^CASE-/ }).last().click();

@@ -19,6 +19,8 @@ const messages = defineMessages({
   myInformation: { ko: '나의 정보', en: 'My information' },
   dataUsage: { ko: '내 정보 이용 내역', en: 'Who used my data' },
   consents: { ko: '내 동의 관리', en: 'My consents' },
+  applications: { ko: '내 신청 내역', en: 'My applications' },
+  cases: { ko: '신청 처리', en: 'Application cases' },
   console: { ko: '업무 콘솔', en: 'Console' },
   credentials: { ko: '인증키 관리', en: 'Credentials' },
   exchangeLog: { ko: '정보공동이용 기록', en: 'Exchange log' },
@@ -75,9 +77,10 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, page: P
       <li><a href="/">${t(locale, messages.home)}</a></li>
       ${principal?.role === 'resident' ? html`<li><a href="/me">${t(locale, messages.myInformation)}</a></li>
       <li><a href="/me/data-usage">${t(locale, messages.dataUsage)}</a></li>
-      <li><a href="/me/consents">${t(locale, messages.consents)}</a></li>` : ''}
+      <li><a href="/me/consents">${t(locale, messages.consents)}</a></li>
+      <li><a href="/me/applications">${t(locale, messages.applications)}</a></li>` : ''}
       ${principal && principal.role !== 'resident' ? html`<li><a href="/console/agreements">${t(locale, messages.console)}</a></li>` : ''}
-      ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li>` : ''}
+      ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li><li><a href="/console/cases">${t(locale, messages.cases)}</a></li>` : ''}
       ${principal?.role === 'operator' || principal?.role === 'auditor' ? html`<li><a href="/console/statistics">${t(locale, messages.exchangeStatistics)}</a></li><li><a href="/console/credentials">${t(locale, messages.credentials)}</a></li>` : ''}
       <li><a href="/directory">${t(locale, messages.directory)}</a></li>
       <li><a href="/docs">${t(locale, messages.apiDocs)}</a></li>
