@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TestClient, type TestPlatform } from '../../../test/support/platform';
 import { expectProblem } from '../../../test/support/problems';
+import { contextOf, staff } from '../../../test/support/staff';
 import { GOV24_SUBSYSTEM } from './service';
 
 let platform: TestPlatform;
@@ -351,5 +352,42 @@ describe('officials', () => {
     await mohw.signIn({ staffId: 'MOHW-0001' });
     expectProblem(await mohw.request({ method: 'POST', url: '/api/v1/applications', headers: { 'x-csrf-token': mohw.csrfToken! }, json: { serviceId: 'child-allowance', idempotencyKey: 'staff-try-0001', consent: true } }), 403, 'FORBIDDEN');
     expectProblem(await new TestClient(platform.app).request({ url: '/api/v1/me/applications' }), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('when the holder suspends GOV24\'s agreement for a product', () => {
+  it('asks for that document as an upload even with consent, reads the rest, and a restart does not undo the suspension', async () => {
+    const children = await platform.agreements.findActiveAgreement(platform.database.pool, { clientSubsystem: GOV24_SUBSYSTEM, productId: 'family.children', purposeCode: 'CIVIL-PETITION' });
+    expect(children).not.toBeNull();
+    await platform.agreements.suspend(contextOf(staff('official', 'SCOURT', 'SCOURT-0001'), 'gov24-test'), children!.id, 'Checking the family register interface');
+    try {
+      const again = await platform.applications.ensureStandingAgreements();
+      expect(again).not.toContain(children!.id);
+      expect(await platform.agreements.findActiveAgreement(platform.database.pool, { clientSubsystem: GOV24_SUBSYSTEM, productId: 'family.children', purposeCode: 'CIVIL-PETITION' })).toBeNull();
+
+      const adult = (await platform.registry.demoResidents()).find((r) => r.note === 'adult' && r.id !== parentId && r.id !== otherId)!;
+      const client = new TestClient(platform.app);
+      await client.signIn({ residentId: adult.id });
+      const page = '/services/first-meeting-voucher/apply';
+      const screen = await client.request({ url: `${page}?lang=en` });
+      expect(screen.body).not.toContain('data-product="family.children"');
+      expect(screen.body).toContain('data-product="resident.basic"');
+      expect(/<ul id="uploads-anyway">([\s\S]*?)<\/ul>/.exec(screen.body)?.[1]).toContain('Family relations: children');
+
+      await client.request({ method: 'POST', url: `${page}/consent`, form: { _csrf: client.csrfToken!, decision: 'agree' } });
+      const { values } = formInputs((await client.request({ url: page })).body);
+      expect(Object.keys(values).some((k) => k.startsWith('prefilled.family.children'))).toBe(false);
+      expect(values['prefilled.resident.basic.nameKo']).toBe((await registry('resident.basic', adult.id)).nameKo);
+      expect(Object.keys(values).filter((k) => k.startsWith('upload.'))).toEqual(['upload.family.children']);
+
+      const submitted = await client.request({ method: 'POST', url: page, form: { ...values, _csrf: client.csrfToken!, consent: 'yes', 'upload.family.children': 'family-certificate.pdf' } });
+      expect(submitted.statusCode).toBe(303);
+      const application = (await client.request({ url: '/api/v1/me/applications' })).json().items[0];
+      expect(application.reads.map((r: any) => r.productId)).toEqual(['resident.basic']);
+      expect(application.answers).toEqual({ 'upload.family.children': 'family-certificate.pdf' });
+      expect((await usage(client)).filter((u) => u.actionCode === 'exchange.read').every((u) => u.dataProduct.id === 'resident.basic')).toBe(true);
+    } finally {
+      await platform.agreements.resume(contextOf(staff('official', 'SCOURT', 'SCOURT-0001'), 'gov24-test'), children!.id);
+    }
   });
 });

@@ -124,8 +124,12 @@ export function prefillFields(products: readonly DataProduct[], records: Readonl
   return fields;
 }
 
-/** What the resident enters: a payment account for benefits paid into one, and the documents no registry holds (and, without consent, the fetched ones too). */
-export function answerFields(services: readonly CatalogueService[], mode: FormMode): AnswerField[] {
+/**
+ * What the resident enters: a payment account for benefits paid into one, and the documents no
+ * registry holds; without consent the fetched ones too, and always those GOV24 cannot read now
+ * (`unreadable`: products without an active agreement, e.g. one the holder suspended).
+ */
+export function answerFields(services: readonly CatalogueService[], mode: FormMode, unreadable: ReadonlySet<string> = new Set()): AnswerField[] {
   const fields: AnswerField[] = [];
   const find = (name: string) => fields.find((f) => f.name === name);
   const need = (field: Omit<AnswerField, 'serviceIds'>, serviceId: string) => {
@@ -148,7 +152,7 @@ export function answerFields(services: readonly CatalogueService[], mode: FormMo
           },
           service.id,
         );
-      } else if (document.kind === 'upload' || (mode === 'uploads' && product) || (product && product.subject !== 'resident')) {
+      } else if (document.kind === 'upload' || (product && (mode === 'uploads' || product.subject !== 'resident' || unreadable.has(product.id)))) {
         const key = product ? product.id : document.name.en.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
         need(
           {

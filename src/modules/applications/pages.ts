@@ -49,6 +49,7 @@ const messages = defineMessages({
   servicesApplied: { ko: '신청하는 서비스', en: 'Services you apply for' },
   agree: { ko: '동의하고 신청서 작성', en: 'Agree and fill in the form' },
   decline: { ko: '동의하지 않고 서류 직접 첨부', en: 'Do not agree; attach documents myself' },
+  uploadsAnyway: { ko: '동의하셔도 직접 첨부할 서류(지금은 기관에서 확인할 수 없음)', en: 'Documents to attach even if you agree (they cannot be checked with the agency at the moment)' },
   declineList: { ko: '동의하지 않으면 첨부할 서류', en: 'If you do not agree, you attach' },
   formTitle: { ko: '{name} 신청서', en: 'Application: {name}' },
   formLeadRegistry: {
@@ -192,6 +193,7 @@ export function applicationPages(applications: ApplicationsService, agencyName: 
 <td>${p.services.map((s) => s.name[locale]).join(', ')}</td>
 <td>${findPurpose(p.purposeCode)?.title[locale] ?? p.purposeCode} (${p.purposeCode}): ${p.purposeText}<br><span class="hint">${p.legalBasis}; ${t(locale, messages.agreement, { id: p.agreementId })}</span></td></tr>`,
       )}</tbody></table>
+${screen.uploadsAnyway.length ? html`<h2>${t(locale, messages.uploadsAnyway)}</h2><ul id="uploads-anyway">${screen.uploadsAnyway.map((f) => html`<li>${f.label[locale]}</li>`)}</ul>` : ''}
 <h2>${t(locale, messages.declineList)}</h2>
 <ul id="uploads-instead">${screen.uploadsInstead.map((f) => html`<li>${f.label[locale]}</li>`)}</ul>
 <form method="post" action="${path}/consent" class="form">

@@ -88,6 +88,8 @@ export interface ConsentScreen {
   products: ProductToRead[];
   /** What the resident hands in if they decline. */
   uploadsInstead: AnswerField[];
+  /** Documents asked as uploads even after agreeing (GOV24 has no active agreement for them now). */
+  uploadsAnyway: AnswerField[];
 }
 
 export interface ApplicationForm {
@@ -246,7 +248,8 @@ export class ApplicationsService {
    * Makes sure GOV24 has an active agreement (purpose CIVIL-PETITION, consent required, every
    * field) for each product its services need, through the real workflow: a MOIS official
    * requests, the holder agency's official and the operator approve. Idempotent: products with an
-   * agreement valid for another 30 days are left alone; a request left half-decided is finished.
+   * agreement valid for another 30 days are left alone; a request left half-decided is finished;
+   * a product whose agreement was suspended or rejected is left as decided (asked as an upload).
    * Serialised across instances by an advisory lock. Returns the active agreement ids.
    */
   async ensureStandingAgreements(): Promise<string[]> {
@@ -264,9 +267,14 @@ export class ApplicationsService {
         const holderAgency = product.providerSubsystem.split('/')[2]!;
         const operator = systemContext(staffPrincipal(OPERATOR, 'operator', 'MOIS'));
         const holder = systemContext(staffPrincipal(`${holderAgency}-0001`, 'official', holderAgency));
-        const pending = (await this.agreements.list(operator, { status: 'requested', limit: 100 })).items.find(
-          (a) => a.clientSubsystem === GOV24_SUBSYSTEM && a.productId === product.id && a.purposeCode === GOV24_PURPOSE,
-        );
+        const ours = async (status: 'requested' | 'suspended' | 'rejected') =>
+          (await this.agreements.list(operator, { status, limit: 100 })).items.filter(
+            (a) => a.clientSubsystem === GOV24_SUBSYSTEM && a.productId === product.id && a.purposeCode === GOV24_PURPOSE,
+          );
+        // A holder or the operator who suspended or rejected GOV24's use of a product decided so:
+        // a restart must not undo it. Residents then hand that document in as an upload.
+        if ((await ours('suspended')).length > 0 || (await ours('rejected')).length > 0) continue;
+        const pending = (await ours('requested'))[0];
         let agreement = pending ?? (await this.agreements.request(systemContext(staffPrincipal(REQUESTING_OFFICIAL, 'official', 'MOIS')), {
           clientSubsystem: GOV24_SUBSYSTEM,
           productId: product.id,
@@ -311,6 +319,7 @@ export class ApplicationsService {
     this.residentOf(context);
     const resolved = this.resolve(target);
     const products: ProductToRead[] = [];
+    const { unreadable } = await this.readability(resolved);
     for (const product of fetchedProducts(resolved.services)) {
       const agreement = await this.agreements.findActiveAgreement(this.pool, { clientSubsystem: GOV24_SUBSYSTEM, productId: product.id, purposeCode: GOV24_PURPOSE });
       if (!agreement) continue;
@@ -337,7 +346,23 @@ export class ApplicationsService {
       services: this.serviceSummaries(resolved),
       products,
       uploadsInstead: answerFields(resolved.services, 'uploads'),
+      uploadsAnyway: answerFields(resolved.services, 'registry', unreadable).filter((f) => f.kind === 'upload'),
     };
+  }
+
+  /**
+   * Which of the products the services need GOV24 can read now (an active agreement) and which
+   * not (none, or suspended by the holder): those are asked as uploads even with consent.
+   */
+  private async readability(resolved: ResolvedTarget): Promise<{ readable: DataProduct[]; unreadable: Set<string> }> {
+    const readable: DataProduct[] = [];
+    const unreadable = new Set<string>();
+    for (const product of fetchedProducts(resolved.services)) {
+      const agreement = await this.agreements.findActiveAgreement(this.pool, { clientSubsystem: GOV24_SUBSYSTEM, productId: product.id, purposeCode: GOV24_PURPOSE });
+      if (agreement) readable.push(product);
+      else unreadable.add(product.id);
+    }
+    return { readable, unreadable };
   }
 
   /**
@@ -393,7 +418,7 @@ export class ApplicationsService {
       mode: draft.mode,
       services: this.serviceSummaries(resolved),
       prefilled: draft.prefilled,
-      answers: answerFields(resolved.services, draft.mode),
+      answers: answerFields(resolved.services, draft.mode, (await this.readability(resolved)).unreadable),
       idempotencyKey: draft.idempotency_key,
       expiresAt: draft.expires_at.toISOString(),
     };
@@ -407,7 +432,7 @@ export class ApplicationsService {
 
   /** One-time consents for GOV24, then one exchange read per product; the form fields from what came back. */
   private async readRegistries(context: ApplicationsContext, residentId: number, resolved: ResolvedTarget, stage: 'prefill' | 'submission') {
-    const products = fetchedProducts(resolved.services);
+    const products = (await this.readability(resolved)).readable;
     const purposeText =
       stage === 'prefill'
         ? `${resolved.name.ko} 신청서 자동 채움(구비서류 생략) · Filling in the application "${resolved.name.en}" without paper documents`
@@ -489,7 +514,7 @@ export class ApplicationsService {
     if (earlier) return earlier;
 
     const mode: FormMode = input.consent ? 'registry' : 'uploads';
-    const fields = answerFields(resolved.services, mode);
+    const fields = answerFields(resolved.services, mode, (await this.readability(resolved)).unreadable);
     const { answers, problems } = checkAnswers(fields, input.answers ?? {}, pointers.answers);
     if (mode === 'uploads' && input.prefilled && Object.keys(input.prefilled).length > 0) {
       problems.push({ field: pointers.consent, message: 'registry values can only be used with consent to reading them' });
