@@ -12,7 +12,7 @@ const bundle = SEED_BUNDLES.find((b) => b.id === 'happy-childbirth')!.serviceIds
 
 describe('what a Happy Childbirth form holds', () => {
   it('fetches the resident register and the children, and asks only for the payment account', () => {
-    expect(fetchedProducts(bundle).map((p) => p.id)).toEqual(['resident.household', 'family.children', 'resident.basic']);
+    expect(fetchedProducts(bundle).map((p) => p.id)).toEqual(['resident.basic', 'resident.household', 'family.children']);
     const asked = answerFields(bundle, 'registry');
     expect(asked.map((f) => f.name)).toEqual(['bankCode', 'accountNumber']);
     expect(asked[0]!.serviceIds).toEqual(['child-allowance', 'parental-benefit', 'local-birth-grant']);

@@ -5,7 +5,7 @@
 // its field.
 import type { FieldProblem } from '../../core/errors';
 import type { Message } from '../../core/i18n';
-import { findDataProduct, type DataProduct, type DataProductField } from '../registry/data-products';
+import { DATA_PRODUCTS, findDataProduct, type DataProduct, type DataProductField } from '../registry/data-products';
 import type { CatalogueService } from '../services';
 
 /** One read-only field the platform fills from a registry. */
@@ -44,7 +44,7 @@ export const BANKS: readonly { code: string; name: Message }[] = [
   { code: 'POST', name: { ko: '우체국', en: 'Korea Post' } },
 ];
 
-/** Data products about a resident the services need, in first-needed order (what the platform fetches). */
+/** Data products about a resident the services need (what the platform fetches). */
 export function fetchedProducts(services: readonly CatalogueService[]): DataProduct[] {
   const ids: string[] = [];
   for (const service of services) {
@@ -53,7 +53,8 @@ export function fetchedProducts(services: readonly CatalogueService[]): DataProd
       if (product?.subject === 'resident' && !ids.includes(product.id)) ids.push(product.id);
     }
   }
-  return ids.map((id) => findDataProduct(id)!);
+  // In the registries' catalogue order: the applicant's own record first, then household, family, income…
+  return DATA_PRODUCTS.filter((product) => ids.includes(product.id));
 }
 
 /** The services among `services` that need `productId`. */
@@ -148,7 +149,7 @@ export function answerFields(services: readonly CatalogueService[], mode: FormMo
             name: 'accountNumber',
             kind: 'account-number',
             label: { ko: '계좌번호(신청인 본인 명의)', en: 'Account number (in your own name)' },
-            hint: { ko: '숫자와 붙임표(-)로 10~20자, 예: 123-456-789012', en: '10 to 20 digits and hyphens, for example 123-456-789012' },
+            hint: { ko: '숫자 10~16자리, 붙임표(-) 가능. 예: 123-456-789012', en: '10 to 16 digits, hyphens allowed, for example 123-456-789012' },
           },
           service.id,
         );

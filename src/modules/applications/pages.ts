@@ -145,6 +145,24 @@ function caseTable(locale: Locale, application: Application, id: string): SafeHt
   )}</tbody></table>`;
 }
 
+/** Registry codes shown in words next to the value (the value itself is what the registry holds). */
+const CODE_WORDS: Record<string, Record<string, Message>> = {
+  sex: { M: { ko: '남성', en: 'male' }, F: { ko: '여성', en: 'female' } },
+  householdRole: {
+    head: { ko: '세대주', en: 'head of household' },
+    spouse: { ko: '배우자', en: 'spouse' },
+    child: { ko: '자녀', en: 'child' },
+    parent: { ko: '부모', en: 'parent' },
+    other: { ko: '기타', en: 'other' },
+  },
+  relation: { self: { ko: '본인', en: 'yourself' }, spouse: { ko: '배우자', en: 'spouse' }, parent: { ko: '부모', en: 'parent' }, child: { ko: '자녀', en: 'child' } },
+};
+
+function codeWords(locale: Locale, field: PrefillField): string | null {
+  const words = CODE_WORDS[field.name.split('.').at(-1)!]?.[field.value];
+  return words ? words[locale] : null;
+}
+
 function prefillGroups(locale: Locale, fields: PrefillField[], agencyName: (code: string) => Message): SafeHtml {
   const products = [...new Set(fields.map((f) => f.productId))];
   return html`${products.map((productId) => {
@@ -152,8 +170,11 @@ function prefillGroups(locale: Locale, fields: PrefillField[], agencyName: (code
     const inGroup = fields.filter((f) => f.productId === productId);
     return html`<fieldset class="prefilled" id="group-${productId}"><legend>${t(locale, messages.fromRegistry, { product: product?.title[locale] ?? productId, agency: agencyName(agencyOfProduct(productId))[locale] })}</legend>
 ${inGroup.map(
-  (f) => html`<div class="field"><label for="pf-${f.name}">${f.label[locale]}</label>
-<input id="pf-${f.name}" name="prefilled.${f.name}" value="${f.value}" readonly></div>`,
+  (f) => {
+    const words = codeWords(locale, f);
+    return html`<div class="field"><label for="pf-${f.name}">${f.label[locale]}</label>
+<input id="pf-${f.name}" name="prefilled.${f.name}" value="${f.value}" readonly${words ? html` aria-describedby="pf-${f.name}-words"` : ''}>${words ? html`<p class="hint" id="pf-${f.name}-words">${words}</p>` : ''}</div>`;
+  },
 )}</fieldset>`;
   })}`;
 }
@@ -280,7 +301,7 @@ ${caseTable(locale, application, 'cases')}
 ${application.cases.map((c) => html`<h2>${c.serviceName[locale]}: ${t(locale, messages.history)}</h2>${historyList(locale, c)}`)}
 ${
   application.prefilled.length
-    ? html`<h2>${t(locale, messages.registryData)}</h2><dl class="facts" id="registry-data">${application.prefilled.map((f) => html`<dt>${f.label[locale]}</dt><dd>${f.value || t(locale, messages.none)}</dd>`)}</dl>`
+    ? html`<h2>${t(locale, messages.registryData)}</h2><dl class="facts" id="registry-data">${application.prefilled.map((f) => html`<dt>${f.label[locale]}</dt><dd>${codeWords(locale, f) ?? (f.value || t(locale, messages.none))}</dd>`)}</dl>`
     : ''
 }
 <h2>${t(locale, messages.yourAnswers)}</h2>
@@ -499,7 +520,7 @@ ${
 <dt>${t(locale, messages.applicant)}</dt><dd>${detail.applicant.name[locale]}</dd>
 <dt>${t(locale, messages.status)}</dt><dd id="case-status" data-status="${detail.status}">${statusText(locale, detail.status)}${detail.reason ? html` — ${detail.reason}` : ''}</dd>
 <dt>${t(locale, messages.how)}</dt><dd>${t(locale, detail.mode === 'registry' ? messages.modeRegistry : messages.modeUploads)}</dd></dl>
-${detail.prefilled.length ? html`<h2>${t(locale, messages.registryData)}</h2><dl class="facts">${detail.prefilled.map((f) => html`<dt>${f.label[locale]}</dt><dd>${f.value || t(locale, messages.none)}</dd>`)}</dl>` : ''}
+${detail.prefilled.length ? html`<h2>${t(locale, messages.registryData)}</h2><dl class="facts">${detail.prefilled.map((f) => html`<dt>${f.label[locale]}</dt><dd>${codeWords(locale, f) ?? (f.value || t(locale, messages.none))}</dd>`)}</dl>` : ''}
 <h2>${t(locale, messages.yourAnswers)}</h2><dl class="facts">${Object.entries(detail.answers).map(([name, value]) => html`<dt><code>${name}</code></dt><dd>${value}</dd>`)}</dl>
 <h2>${t(locale, messages.history)}</h2>${historyList(locale, detail)}
 <h2>${t(locale, messages.decide)}</h2>
