@@ -299,7 +299,7 @@ export class ApplicationsService {
   // ── Targets ────────────────────────────────────────────────────────────────────────────────
 
   /** A service or bundle to apply for (404 problems for unknown ids). */
-  resolve(target: ApplicationTarget): ResolvedTarget {
+  private resolve(target: ApplicationTarget): ResolvedTarget {
     if (target.kind === 'bundle') {
       const bundle = this.catalogue.getBundle(target.id);
       return { target, name: bundle.name, services: this.catalogue.bundleServices(bundle) };
