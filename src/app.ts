@@ -37,6 +37,7 @@ import { LifeEvents } from './modules/registry/life-events';
 import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
+import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 
 export interface Platform {
   app: FastifyInstance;
@@ -55,6 +56,7 @@ export interface Platform {
   notificationWorker: DeliveryWorker;
   eligibility: EligibilityService;
   proactive: ProactiveEngine;
+  applications: ApplicationsService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -125,6 +127,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     onError: (error) => logger.error({ err: error }, 'proactive sweep failed'),
   });
   proactive.subscribe();
+  const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
+  await applications.ensureStandingAgreements();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -175,6 +179,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(rulesConsole(eligibility));
   await app.register(benefitsPages(eligibility));
   await app.register(proactiveRoutes(proactive));
+  await app.register(applicationsRoutes(applications));
+  await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -183,5 +189,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications };
 }

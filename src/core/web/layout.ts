@@ -21,6 +21,8 @@ const messages = defineMessages({
   consents: { ko: '내 동의 관리', en: 'My consents' },
   benefits: { ko: '받을 수 있는 혜택', en: 'Benefits for you' },
   rules: { ko: '자격 규칙', en: 'Eligibility rules' },
+  applications: { ko: '내 신청 내역', en: 'My applications' },
+  cases: { ko: '신청 처리', en: 'Application cases' },
   console: { ko: '업무 콘솔', en: 'Console' },
   credentials: { ko: '인증키 관리', en: 'Credentials' },
   exchangeLog: { ko: '정보공동이용 기록', en: 'Exchange log' },
@@ -78,10 +80,11 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, page: P
       ${principal?.role === 'resident' ? html`<li><a href="/me">${t(locale, messages.myInformation)}</a></li>
       <li><a href="/me/data-usage">${t(locale, messages.dataUsage)}</a></li>
       <li><a href="/me/consents">${t(locale, messages.consents)}</a></li>
-      <li><a href="/me/benefits">${t(locale, messages.benefits)}</a></li>` : ''}
+      <li><a href="/me/benefits">${t(locale, messages.benefits)}</a></li>
+      <li><a href="/me/applications">${t(locale, messages.applications)}</a></li>` : ''}
       ${principal && principal.role !== 'resident' ? html`<li><a href="/console/agreements">${t(locale, messages.console)}</a></li>
       <li><a href="/console/rules">${t(locale, messages.rules)}</a></li>` : ''}
-      ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li>` : ''}
+      ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li><li><a href="/console/cases">${t(locale, messages.cases)}</a></li>` : ''}
       ${principal?.role === 'operator' || principal?.role === 'auditor' ? html`<li><a href="/console/statistics">${t(locale, messages.exchangeStatistics)}</a></li><li><a href="/console/credentials">${t(locale, messages.credentials)}</a></li>` : ''}
       <li><a href="/directory">${t(locale, messages.directory)}</a></li>
       <li><a href="/docs">${t(locale, messages.apiDocs)}</a></li>

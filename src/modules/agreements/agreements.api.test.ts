@@ -178,8 +178,9 @@ describe('rules', () => {
     const mine = (await send(mohw(), 'GET', '/api/v1/agreements?side=client&limit=100')).json();
     expect(mine.items.length).toBeGreaterThan(0);
     expect(mine.items.every((a: { clientAgency: string }) => a.clientAgency === 'MOHW')).toBe(true);
-    const nts = (await send(clients['NTS-0001']!, 'GET', '/api/v1/agreements')).json();
-    expect(nts).toMatchObject({ items: [], total: 0 });
+    // NTS is party only to GOV24's standing income agreement (as its holder), not to MOHW's requests.
+    const nts = (await send(clients['NTS-0001']!, 'GET', '/api/v1/agreements?limit=100')).json();
+    expect(nts.items.map((a: { clientSubsystem: string; holderAgency: string }) => `${a.clientSubsystem} ${a.holderAgency}`)).toEqual(['KR/GOV/MOIS/gov24 NTS']);
     const queue = (await send(scourt(), 'GET', '/api/v1/agreements?awaitingMyDecision=true&limit=100')).json();
     expect(queue.items.map((a: { id: string }) => a.id)).toContain(pending);
     const all = (await send(auditor(), 'GET', '/api/v1/agreements?limit=1')).json();

@@ -28,6 +28,9 @@ export const DEMO_STAFF: readonly StaffAccount[] = [
   { staffId: 'SCOURT-0001', role: 'official', agencyCode: 'SCOURT', name: { ko: '법원행정처 사무관 이수아', en: 'Lee Sua, National Court Administration' } },
   { staffId: 'MOLIT-0001', role: 'official', agencyCode: 'MOLIT', name: { ko: '국토부 주무관 박준서', en: 'Park Junseo, Ministry of Land, Infrastructure and Transport' } },
   { staffId: 'MOEL-0001', role: 'official', agencyCode: 'MOEL', name: { ko: '고용부 주무관 최하은', en: 'Choi Haeun, Ministry of Employment and Labor' } },
+  // Officials who process one-stop application cases (src/modules/applications) of their agency.
+  { staffId: 'KDCA-0001', role: 'official', agencyCode: 'KDCA', name: { ko: '질병관리청 주무관 정하린', en: 'Jung Harin, Korea Disease Control and Prevention Agency' } },
+  { staffId: 'LOCAL-0001', role: 'official', agencyCode: 'LOCAL', name: { ko: '시·군·구 주무관 윤서진', en: 'Yoon Seojin, local government' } },
   { staffId: 'MOIS-OPS-01', role: 'operator', agencyCode: 'MOIS', name: { ko: '플랫폼 운영자 서유진', en: 'Seo Yujin, platform operator' } },
   { staffId: 'BAI-AUD-01', role: 'auditor', agencyCode: 'BAI', name: { ko: '감사원 감사관 문태호', en: 'Moon Taeho, Board of Audit and Inspection' } },
 ];

@@ -72,6 +72,7 @@ const messages = defineMessages({
   bundleServicesHeading: { ko: '한 번에 신청하는 서비스 {n}개', en: 'The {n} services in one application' },
   bundleDocumentsHeading: { ko: '이 묶음에 필요한 서류', en: 'What the bundle needs' },
   backToServices: { ko: '서비스 찾기로 돌아가기', en: 'Back to Find a government service' },
+  applyOnline: { ko: '온라인으로 신청하기', en: 'Apply online' },
 });
 
 const CATEGORY_NAMES = defineMessages({
@@ -288,6 +289,7 @@ ${serviceList(locale, catalogue.servicesForLifeEvent(code), 'life-event-services
           ])}
 <h1>${bundle.name[locale]}</h1>
 <p class="lead">${bundle.description[locale]}</p>
+<p><a class="button" id="apply-online" href="/services/bundles/${bundle.id}/apply">${t(locale, messages.applyOnline)}</a></p>
 <h2>${t(locale, messages.bundleServicesHeading, { n: services.length })}</h2>
 ${serviceList(locale, services, 'bundle-services')}
 <h2 id="documents-heading">${t(locale, messages.bundleDocumentsHeading)}</h2>
@@ -320,6 +322,7 @@ ${documentsTable(locale, t(locale, messages.documentsCaption, { name: bundle.nam
           ])}
 <h1>${service.name[locale]}</h1>
 <p class="lead">${service.description[locale]}</p>
+${service.channels.includes('online') ? html`<p><a class="button" id="apply-online" href="/services/${service.id}/apply">${t(locale, messages.applyOnline)}</a></p>` : ''}
 <dl class="facts" id="service-facts">
 <dt>${t(locale, messages.agency)}</dt><dd>${service.agency.name[locale]}</dd>
 <dt>${t(locale, messages.channels)}</dt><dd><ul>${service.channels.map((channel) => html`<li>${CHANNEL_NAMES[channel][locale]}</li>`)}</ul></dd>
