@@ -16,6 +16,7 @@ import { AppError } from '../../core/errors';
 import type { DomainEvent, EventBus } from '../../core/events';
 import type { Message } from '../../core/i18n';
 import { explainDecision, RULE_PUBLISHED, sweep, type CompiledRule, type EligibilityService, type RuleOutput } from '../eligibility';
+import { applyUrl } from '../applications';
 import type { NotificationsService, SendRequest, SendResult } from '../notifications';
 import { HOUSEHOLD_ROLES, householdsFromColumns, type PopulationColumns } from '../registry/columns';
 import { BIRTH_REGISTERED, DISABILITY_REGISTERED, koreanToday, TURNED_65, type BirthRegistered, type HouseholdEvent } from '../registry/life-events';
@@ -277,7 +278,9 @@ export class ProactiveEngine {
         const explanation = explainDecision(rule, input, beneficiary === null ? 0 : beneficiary - start, day);
         const amount = output.amount[i]!;
         const service = this.deps.catalogue.findService(rule.id);
-        const path = service ? `/services/${service.id}` : '/me/benefits';
+        // Straight to the application form: the bundle's when the service is part of one (one application after a birth), else the service's own.
+        const bundle = service && this.deps.catalogue.bundles().find((b) => b.serviceIds.includes(service.id));
+        const path = bundle ? applyUrl({ kind: 'bundle', id: bundle.id }) : service ? applyUrl({ kind: 'service', id: service.id }) : '/me/benefits';
         const beneficiaryKey = beneficiary === null ? `household:${columns.householdId[household]}` : `resident:${columns.residentId[beneficiary]}`;
         for (const recipient of recipients) {
           const residentId = columns.residentId[recipient]!;

@@ -73,7 +73,7 @@ describe('a birth registration brings the benefits to the parents', () => {
     for (const id of HAPPY_CHILDBIRTH) {
       const notice = headInbox.find((n) => n.reference === id);
       expect(notice, `notice for ${id} in ${JSON.stringify(headInbox).slice(0, 600)}`).toBeDefined();
-      expect(notice!.link).toBe(`/services/${id}`);
+      expect(notice!.link).toBe('/services/bundles/happy-childbirth/apply'); // one application for all of them
       expect(notice!.category).toBe(id === 'infant-vaccination' ? 'health' : 'child');
       expect(notice!.body.en).toMatch(/Why: .+/);
     }
