@@ -83,7 +83,12 @@ try {
   // Latency at half the exchange's saturation rate, open loop, both routes at that same rate.
   const halfRate = Math.max(1, Math.round(exchanged.requestsPerSecond / 2));
   const baselineAtHalf = await load('baseline', { seconds, rate: halfRate });
+  (globalThis as any).__b = [];
+  const { monitorEventLoopDelay } = await import('node:perf_hooks'); const h = monitorEventLoopDelay({ resolution: 5 }); h.enable();
+  const waits = new Map<string, number>(); let sampling = true; const sampler = (async () => { while (sampling) { const r = await db.pool.query(`SELECT coalesce(wait_event_type,'cpu')||':'||coalesce(wait_event,'-')||':'||left(query,40) AS w FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()`); for (const row of r.rows) waits.set(row.w, (waits.get(row.w) ?? 0) + 1); await new Promise((res) => setTimeout(res, 5)); } })();
   const exchangeAtHalf = await load('exchange', { seconds, rate: halfRate });
+  sampling = false; await sampler; process.stderr.write(JSON.stringify([...waits].sort((a, b) => b[1] - a[1]).slice(0, 15)) + '\n');
+  { const b = (globalThis as any).__b as number[][]; const q = (k: number) => { const v = b.map((x) => x[k]!).sort((x, y) => x - y); return [v[Math.floor(v.length / 2)], v[Math.floor(v.length * 0.99)], v.at(-1)]; }; h.disable(); process.stderr.write(JSON.stringify({ loopDelayMaxMs: h.max / 1e6, loopDelayP99Ms: h.percentile(99) / 1e6, batches: b.length, meanSize: b.reduce((a, c) => a + c[0]!, 0) / b.length, begin: q(1), read: q(2), commit: q(3), total: q(4) }) + '\n'); }
   await platform.audit.flush();
   const audited = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit.entries WHERE action = 'exchange.read' AND outcome = 'allowed'`);
   const verification = await platform.audit.verify();

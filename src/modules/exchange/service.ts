@@ -269,14 +269,17 @@ export class ExchangeService {
 
   /**
    * The data product a provider subsystem offers under a service code. The path alone decides it
-   * (the directory is public), before any header is read: a path naming no service is no route —
-   * 404 ROUTE_NOT_FOUND with X-Road-Error Server.ServiceUnknown — and is not audited.
+   * (the catalogue of data products and their providers is public and static), before any header
+   * is read and without a database round trip: a path naming no service is no route — 404
+   * ROUTE_NOT_FOUND with X-Road-Error Server.ServiceUnknown — and is not audited. That the
+   * provider is still in the directory is checked with everything else, in the request's
+   * transaction.
    */
   async resolveService(providerId: string, serviceCode: string, messageId: string | null): Promise<DataProduct> {
-    const provider = await this.directory.findSubsystem(providerId);
-    const product = provider && this.directory.providedProducts(provider.id).find((p) => p.id === serviceCode);
+    const offered = this.directory.providedProducts(providerId);
+    const product = offered.find((p) => p.id === serviceCode);
     if (!product) {
-      const detail = provider ? `${provider.id} provides no service ${serviceCode}.` : `There is no subsystem ${providerId} in the directory.`;
+      const detail = offered.length ? `${providerId} provides no service ${serviceCode}.` : `There is no provider subsystem ${providerId} in the directory.`;
       throw exchangeError('Server.ServiceUnknown', detail, { messageId, code: 'ROUTE_NOT_FOUND' });
     }
     return product;
@@ -419,6 +422,10 @@ export class ExchangeService {
     const client = checks.subsystems.get(request.client);
     if (!client || client.role === 'provider') {
       return deny({ xroad: 'Client.UnknownClient', detail: `${request.client} is not a consumer subsystem in the directory.` }, false);
+    }
+    // 2b. The provider must (still) be in the directory.
+    if (!checks.subsystems.has(request.provider)) {
+      return deny({ xroad: 'Server.ServiceUnknown', detail: `There is no subsystem ${request.provider} in the directory.`, code: 'UNKNOWN_SERVICE' }, false);
     }
     // 3. The subject id must be of the product's kind.
     const subject = normalizeSubjectId(product.subject, request.subjectId);
