@@ -161,7 +161,7 @@ export class ExchangeService {
   /** Addresses refused for a while after too many wrong credentials. */
   private readonly failedAuthentication: FailureThrottle;
 
-  private readonly batches = new GroupCommit<PendingRead, ExchangeResponse>((items) => this.serveBatch(items), { maxBatch: 64, maxConcurrent: 2 });
+  private readonly batches = new GroupCommit<PendingRead, ExchangeResponse>((items) => this.serveBatch(items), { maxBatch: 64, maxConcurrent: 3 });
   private readonly credentials = new VersionedCache('exchange.client_credentials', async (db) => {
     const result = await db.query<{ secret_sha256: Buffer; subsystem_id: string }>('SELECT secret_sha256, subsystem_id FROM exchange.client_credentials WHERE revoked_at IS NULL');
     return new Map(result.rows.map((row) => [row.secret_sha256.toString('hex'), row.subsystem_id] as const));
