@@ -360,6 +360,7 @@ export class ExchangeService {
 
   private async serveBatch(items: PendingRead[]): Promise<Array<Settled<ExchangeResponse>>> {
     let versions: ChangeVersions = new Map();
+    let signatures: Promise<Array<string | null>> = Promise.resolve([]);
     const decisions = await withTransaction(this.pool, async (tx) => {
       // The in-memory copies are checked against the committed state inside this transaction.
       const checks: Checks = {
@@ -380,27 +381,28 @@ export class ExchangeService {
         for (const r of readable) if (r.product === product) decided[decided.indexOf(r)] = this.served(r, records.get(r.subject) ?? null, null);
       }
       const final = decided as Decision[];
+      // Signing (off the event loop) overlaps the audit write and the commit; a signature leaves
+      // this process only once the access is on the record, and is thrown away if the commit fails.
+      signatures = Promise.all(final.map((d) => (d.allowed ? this.keys.signDetached(signedPayload(d.request.requestHash, d.body)) : null)));
+      signatures.catch(() => undefined); // awaited below; a rollback must not leave it unhandled
       await this.audit.appendManyWith(tx, final.map((d) => d.entry), (first) => this.counting(final, first));
       return final;
     }, async (client) => {
       versions = await beginReadingChangeVersions(client);
     });
-    // Signed after the commit: an answer exists only for an access that is on the record.
-    return Promise.all(
-      decisions.map(async (decision): Promise<Settled<ExchangeResponse>> => {
-        if (!decision.allowed) return { ok: false, error: decision.error };
-        const { request } = decision;
-        const signature = await this.keys.signDetached(signedPayload(request.requestHash, decision.body));
-        return {
-          ok: true,
-          value: {
-            body: decision.body,
-            fields: decision.fields,
-            headers: { 'x-road-id': request.messageId, 'x-road-request-hash': request.requestHash, 'x-road-signature': signature },
-          },
-        };
-      }),
-    );
+    const signed = await signatures;
+    return decisions.map((decision, i): Settled<ExchangeResponse> => {
+      if (!decision.allowed) return { ok: false, error: decision.error };
+      const { request } = decision;
+      return {
+        ok: true,
+        value: {
+          body: decision.body,
+          fields: decision.fields,
+          headers: { 'x-road-id': request.messageId, 'x-road-request-hash': request.requestHash, 'x-road-signature': signed[i]! },
+        },
+      };
+    });
   }
 
   /** The checks, in order, and the read for one request, inside the batch's transaction. */
