@@ -1,5 +1,6 @@
 // The proactive benefits engine (issue 4, "services come to people before they ask"): when a life
-// event is recorded in a registry (a birth, a disability registration, a 65th birthday) it
+// event is recorded in a registry (a birth, a move, a disability registration, an income
+// assessment, a 65th birthday) it
 // re-evaluates every published eligibility rule for the affected households only, and when a
 // rule is published it sweeps the whole population for that rule; every newly eligible resident
 // — or, for a child, the parents — gets a benefit notice with the reasons and a link to apply.
@@ -19,7 +20,7 @@ import { explainDecision, RULE_PUBLISHED, sweep, type CompiledRule, type Eligibi
 import { applyUrl } from '../applications';
 import type { NotificationsService, SendRequest, SendResult } from '../notifications';
 import { HOUSEHOLD_ROLES, householdsFromColumns, type PopulationColumns } from '../registry/columns';
-import { BIRTH_REGISTERED, DISABILITY_REGISTERED, koreanToday, TURNED_65, type BirthRegistered, type HouseholdEvent } from '../registry/life-events';
+import { ADDRESS_CHANGED, BIRTH_REGISTERED, DISABILITY_REGISTERED, INCOME_UPDATED, koreanToday, TURNED_65, type BirthRegistered, type HouseholdEvent } from '../registry/life-events';
 import type { RegistryService } from '../registry/service';
 import type { ServiceCatalogue } from '../services';
 
@@ -132,7 +133,7 @@ export class ProactiveEngine {
       const report = await this.evaluateAround([birth.childResidentId, ...birth.parentResidentIds], `birth of resident ${birth.childResidentId}`);
       this.deps.onEvaluated?.(event, report);
     });
-    for (const topic of [DISABILITY_REGISTERED, TURNED_65]) {
+    for (const topic of [DISABILITY_REGISTERED, TURNED_65, ADDRESS_CHANGED, INCOME_UPDATED]) {
       events.subscribe(topic, async (event) => {
         const { residentId } = event.payload as HouseholdEvent;
         const report = await this.evaluateAround([residentId], `${topic} for resident ${residentId}`);

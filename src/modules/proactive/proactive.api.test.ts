@@ -107,6 +107,34 @@ describe('a birth registration brings the benefits to the parents', () => {
   });
 });
 
+describe('other life events', () => {
+  it('an income assessment, a move and a disability registration each re-evaluate the household they touch', async () => {
+    const [, , couple] = await couples(3);
+    const official = async (staffId: string) => {
+      const client = new TestClient(platform.app);
+      await client.signIn({ staffId });
+      return client;
+    };
+    const post = async (client: TestClient, url: string, json: unknown) => {
+      const response = await client.request({ method: 'POST', url, json, headers: { 'x-csrf-token': client.csrfToken! } });
+      expect(response.statusCode, response.body).toBe(201);
+    };
+    const household = (await platform.database.pool.query<{ household_id: string }>('SELECT household_id FROM registry.residents WHERE id = $1', [couple!.head])).rows[0]!.household_id;
+    await post(await official('NTS-0001'), '/api/v1/registry/incomes', { residentId: couple!.head, taxYear: 2025, earnedIncomeKrw: 0, businessIncomeKrw: 0 });
+    await post(await official('MOIS-0001'), '/api/v1/registry/moves', { householdId: Number(household), districtCode: '26110', addressKo: '부산광역시 중구 중앙대로 1', addressEn: '1 Jungang-daero, Jung-gu, Busan', postalCode: '48939' });
+    await post(await official('MOHW-0001'), '/api/v1/registry/disabilities', { residentId: couple!.spouse, category: 'visual', severity: 'severe' });
+    const causes = await waitFor(
+      async () => {
+        await platform.audit.flush();
+        const rows = await platform.database.pool.query<{ cause: string }>(`SELECT DISTINCT details->>'cause' AS cause FROM audit.entries WHERE action = 'proactive.evaluate' AND subject_resident_id = $1`, [couple!.head]);
+        return rows.rows.map((r) => r.cause.split(' ')[0]);
+      },
+      (found) => found.length >= 3,
+    );
+    expect(causes.sort()).toEqual(['registry.address-changed', 'registry.disability-registered', 'registry.income-updated']);
+  });
+});
+
 describe('publishing a rule sweeps the population', () => {
   it('notifies the newly eligible with progress, and a second sweep notifies nobody twice', async () => {
     const operator = new TestClient(platform.app);

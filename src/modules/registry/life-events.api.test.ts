@@ -101,3 +101,38 @@ describe('disability registration', () => {
     expect(events.rows.map((r) => r.payload)).toContainEqual({ residentId: parents.spouse, householdId: parents.householdId });
   });
 });
+
+describe('moves and income assessments', () => {
+  it('a MOIS official registers a household\'s move: new address for every member, audited, announced', async () => {
+    const send = (client: TestClient, json: unknown) => client.request({ method: 'POST', url: '/api/v1/registry/moves', json, headers: { 'x-csrf-token': client.csrfToken! } });
+    const move = { householdId: parents.householdId, districtCode: '11680', addressKo: '서울특별시 강남구 테헤란로 1', addressEn: '1 Teheran-ro, Gangnam-gu, Seoul', postalCode: '06236' };
+    const bad = expectProblem(await send(mois, { ...move, districtCode: '99999', postalCode: '12' }), 400, 'VALIDATION_FAILED');
+    expect(bad.errors.map((e: { field: string }) => e.field).sort()).toEqual(['/body/districtCode', '/body/postalCode']);
+    expectProblem(await send(mois, { ...move, householdId: 999_999 }), 404, 'NOT_FOUND');
+    const nts = new TestClient(platform.app);
+    await nts.signIn({ staffId: 'NTS-0001' });
+    expectProblem(await send(nts, move), 403, 'FORBIDDEN');
+    const ok = await send(mois, move);
+    expect(ok.statusCode, ok.body).toBe(201);
+    const parent = new TestClient(platform.app);
+    await parent.signIn({ residentId: parents.spouse });
+    const record = (await parent.request({ url: '/api/v1/me/record' })).json();
+    expect(record.address).toMatchObject({ ko: move.addressKo, postalCode: '06236', regionCode: '11', districtCode: '11680' });
+    const events = await platform.database.pool.query(`SELECT payload FROM events.outbox WHERE topic = 'registry.address-changed'`);
+    expect(events.rows.map((r) => r.payload.householdId)).toContain(parents.householdId);
+  });
+
+  it('an NTS official records a year\'s income: validated, audited, announced', async () => {
+    const nts = new TestClient(platform.app);
+    await nts.signIn({ staffId: 'NTS-0001' });
+    const send = (client: TestClient, json: unknown) => client.request({ method: 'POST', url: '/api/v1/registry/incomes', json, headers: { 'x-csrf-token': client.csrfToken! } });
+    expectProblem(await send(nts, { residentId: parents.head, taxYear: 2999, earnedIncomeKrw: 1, businessIncomeKrw: 0 }), 400, 'VALIDATION_FAILED');
+    expectProblem(await send(mois, { residentId: parents.head, taxYear: 2025, earnedIncomeKrw: 1, businessIncomeKrw: 0 }), 403, 'FORBIDDEN');
+    const ok = await send(nts, { residentId: parents.head, taxYear: 2025, earnedIncomeKrw: 12_000_000, businessIncomeKrw: 0 });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const income = await platform.registry.readDataProduct(platform.database.pool, 'tax.income-certificate', parents.head);
+    expect(income).toMatchObject({ taxYear: 2025, earnedIncomeKrw: 12_000_000 });
+    const events = await platform.database.pool.query(`SELECT payload FROM events.outbox WHERE topic = 'registry.income-updated'`);
+    expect(events.rows.map((r) => r.payload)).toContainEqual({ residentId: parents.head, householdId: parents.householdId });
+  });
+});

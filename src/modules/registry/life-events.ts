@@ -1,6 +1,8 @@
 // Life events recorded in the base registries by the officials who keep them — a birth (출생신고),
-// a disability registration — each in one transaction with its audit entry and an outbox event
-// ('registry.birth-registered', 'registry.disability-registered') that other modules (the proactive benefits engine) react to
+// a disability registration, a household's move (전입신고), a year's income assessed by the tax
+// service — each in one transaction with its audit entry and an outbox event
+// ('registry.birth-registered', 'registry.disability-registered', 'registry.address-changed',
+// 'registry.income-updated') that other modules (the proactive benefits engine) react to
 // without reading registry tables. Turning 65 is not recorded by anyone: `announceBirthdays`
 // emits 'registry.turned-65' for the residents whose 65th birthday is a given day.
 import { randomInt } from 'node:crypto';
@@ -9,15 +11,18 @@ import { withTransaction, type Pool, type Tx } from '../../core/db';
 import { AppError, type FieldProblem } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import { DISABILITY_CATEGORIES } from './population/generator';
+import { districtByCode } from './population/regions';
 import { syntheticRrn, type Sex } from './population/identifiers';
 import type { ReadContext } from './service';
 
 export const BIRTH_REGISTERED = 'registry.birth-registered';
 export const DISABILITY_REGISTERED = 'registry.disability-registered';
+export const ADDRESS_CHANGED = 'registry.address-changed';
+export const INCOME_UPDATED = 'registry.income-updated';
 export const TURNED_65 = 'registry.turned-65';
 
 /** Who keeps which register: resident registration by MOIS (local offices), family relations by the courts, disability by MOHW. */
-const KEEPERS = { birth: ['MOIS', 'SCOURT'], disability: ['MOHW'] } as const;
+const KEEPERS = { birth: ['MOIS', 'SCOURT'], disability: ['MOHW'], move: ['MOIS'], income: ['NTS'] } as const;
 
 export interface BirthInput {
   /** One or both parents, already registered. */
@@ -167,6 +172,79 @@ export class LifeEvents {
         details: { category: input.category, severity: input.severity },
       });
       await this.events.publish(tx, DISABILITY_REGISTERED, event);
+      return event;
+    });
+  }
+
+  /** A household moves (전입신고; MOIS officials): its new address; announces ADDRESS_CHANGED. */
+  async registerMove(
+    context: ReadContext,
+    input: { householdId: number; districtCode: string; addressKo: string; addressEn: string; postalCode: string },
+  ): Promise<HouseholdEvent> {
+    await this.keeper(context, 'move', 'registry.move.register', `registry/households/${input.householdId}/address`);
+    const problems: FieldProblem[] = [];
+    const district = districtByCode(input.districtCode ?? '');
+    if (!district) problems.push({ field: '/body/districtCode', message: 'must be a district (시·군·구) code of the register' });
+    if (typeof input.addressKo !== 'string' || input.addressKo.trim().length < 5 || input.addressKo.length > 200) problems.push({ field: '/body/addressKo', message: 'must be 5–200 characters' });
+    if (typeof input.addressEn !== 'string' || input.addressEn.trim().length < 5 || input.addressEn.length > 200) problems.push({ field: '/body/addressEn', message: 'must be 5–200 characters' });
+    if (!/^\d{5}$/.test(input.postalCode ?? '')) problems.push({ field: '/body/postalCode', message: 'must be 5 digits' });
+    if (problems.length || !district) throw new AppError('VALIDATION_FAILED', 'The move has errors.', problems);
+    return withTransaction(this.pool, async (tx) => {
+      const moved = await tx.query(
+        `UPDATE registry.households SET region_code = $2, district_code = $3, address_ko = $4, address_en = $5, postal_code = $6 WHERE id = $1`,
+        [input.householdId, district.provinceCode, district.code, input.addressKo.trim(), input.addressEn.trim(), input.postalCode],
+      );
+      if (moved.rowCount === 0) throw new AppError('NOT_FOUND', `There is no household ${input.householdId}.`);
+      const members = await tx.query<{ id: string }>('SELECT id FROM registry.residents WHERE household_id = $1 AND deceased_on IS NULL ORDER BY id', [input.householdId]);
+      await this.audit.appendMany(
+        tx,
+        members.rows.map((m) => ({
+          actor: context.actor,
+          action: 'registry.move.register',
+          purpose: 'Moving-in report (전입신고)',
+          resource: `registry/households/${input.householdId}/address`,
+          outcome: 'allowed' as const,
+          subjectResidentId: Number(m.id),
+          requestId: context.requestId,
+          details: { districtCode: district.code },
+        })),
+      );
+      const event: HouseholdEvent = { residentId: Number(members.rows[0]?.id ?? 0), householdId: input.householdId };
+      if (members.rows.length) await this.events.publish(tx, ADDRESS_CHANGED, event);
+      return event;
+    });
+  }
+
+  /** A resident's income for a tax year, as assessed by the tax service (NTS officials); announces INCOME_UPDATED. */
+  async recordIncome(context: ReadContext, input: { residentId: number; taxYear: number; earnedIncomeKrw: number; businessIncomeKrw: number }): Promise<HouseholdEvent> {
+    await this.keeper(context, 'income', 'registry.income.record', `registry/residents/${input.residentId}/income`);
+    const problems: FieldProblem[] = [];
+    const thisYear = Number(koreanToday().slice(0, 4));
+    if (!Number.isInteger(input.taxYear) || input.taxYear < 2000 || input.taxYear >= thisYear) problems.push({ field: '/body/taxYear', message: `must be a past year, 2000–${thisYear - 1}` });
+    for (const name of ['earnedIncomeKrw', 'businessIncomeKrw'] as const) {
+      if (!Number.isSafeInteger(input[name]) || input[name] < 0) problems.push({ field: `/body/${name}`, message: 'must be a whole number of won, 0 or more' });
+    }
+    if (problems.length) throw new AppError('VALIDATION_FAILED', 'The income record has errors.', problems);
+    return withTransaction(this.pool, async (tx) => {
+      const resident = await tx.query<{ household_id: string }>('SELECT household_id FROM registry.residents WHERE id = $1 AND deceased_on IS NULL', [input.residentId]);
+      if (resident.rowCount === 0) throw new AppError('SUBJECT_NOT_FOUND', `There is no living resident ${input.residentId}.`);
+      await tx.query(
+        `INSERT INTO registry.incomes (resident_id, tax_year, earned_income_krw, business_income_krw) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (resident_id, tax_year) DO UPDATE SET earned_income_krw = EXCLUDED.earned_income_krw, business_income_krw = EXCLUDED.business_income_krw`,
+        [input.residentId, input.taxYear, input.earnedIncomeKrw, input.businessIncomeKrw],
+      );
+      await this.audit.append(tx, {
+        actor: context.actor,
+        action: 'registry.income.record',
+        purpose: 'Income assessment (종합소득 확정)',
+        resource: `registry/residents/${input.residentId}/income/${input.taxYear}`,
+        outcome: 'allowed',
+        subjectResidentId: input.residentId,
+        requestId: context.requestId,
+        details: { taxYear: input.taxYear },
+      });
+      const event: HouseholdEvent = { residentId: input.residentId, householdId: Number(resident.rows[0]!.household_id) };
+      await this.events.publish(tx, INCOME_UPDATED, event);
       return event;
     });
   }

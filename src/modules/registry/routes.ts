@@ -93,5 +93,43 @@ export function registryRoutes(registry: RegistryService, lifeEvents?: LifeEvent
         return reply.status(201).send(event);
       },
     );
+
+    app.post(
+      '/api/v1/registry/moves',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Register a household\'s move (MOIS officials; audited for every member; announces registry.address-changed)',
+          body: Type.Object(
+            {
+              householdId: Type.Integer({ minimum: 1 }),
+              districtCode: Type.String({ maxLength: 5, description: 'District (시·군·구) code; the province follows from it' }),
+              addressKo: Type.String({ maxLength: 200 }),
+              addressEn: Type.String({ maxLength: 200 }),
+              postalCode: Type.String({ maxLength: 5 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ residentId: Type.Integer(), householdId: Type.Integer() }), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await lifeEvents.registerMove({ principal: requirePrincipal(request), actor: actorOf(request), requestId: request.id }, request.body)),
+    );
+
+    app.post(
+      '/api/v1/registry/incomes',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Record a resident\'s assessed income for a tax year (NTS officials; audited; announces registry.income-updated)',
+          body: Type.Object(
+            { residentId: Type.Integer({ minimum: 1 }), taxYear: Type.Integer(), earnedIncomeKrw: Type.Integer({ minimum: 0 }), businessIncomeKrw: Type.Integer({ minimum: 0 }) },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ residentId: Type.Integer(), householdId: Type.Integer() }), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await lifeEvents.recordIncome({ principal: requirePrincipal(request), actor: actorOf(request), requestId: request.id }, request.body)),
+    );
   };
 }
