@@ -232,8 +232,8 @@ export class Graph {
     return [...new Set(this.triples.filter((t) => t.predicate === RDF_TYPE && t.object === type).map((t) => t.subject))];
   }
 
-  /** A canonical, order-independent form, blank-node labels aside. */
+  /** A canonical, order-independent form of the graph (a set: repeated triples count once), blank-node labels aside. */
   signature(): string[] {
-    return this.triples.map((t) => `${t.subject.startsWith('_:') ? '_' : t.subject} ${t.predicate} ${t.object.startsWith('_:') ? '_' : t.object}`).sort();
+    return [...new Set(this.triples.map((t) => `${t.subject.startsWith('_:') ? '_' : t.subject} ${t.predicate} ${t.object.startsWith('_:') ? '_' : t.object}`))].sort();
   }
 }

@@ -47,13 +47,21 @@ export function expandCurie(curie: string): string {
   return base + curie.slice(colon + 1);
 }
 
+/**
+ * The IRI with what RFC 3987 (and Turtle's IRIREF) forbids percent-encoded: space, <>"{}|^`\ and
+ * controls. Both serialisations use it, so they name the same resources.
+ */
+export function safeIri(value: string): string {
+  return value.replace(/[\u0000-\u0020<>"{}|^`\\\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 // ---- JSON-LD ---------------------------------------------------------------------------------
 
 export const JSONLD_CONTEXT: Record<string, string> = { ...PREFIXES };
 
 function jsonLdTerm(term: Term): unknown {
   if (isNode(term)) return jsonLdNode(term);
-  if (isIri(term)) return { '@id': term.iri };
+  if (isIri(term)) return { '@id': safeIri(term.iri) };
   if (term.datatype === 'xsd:integer' && typeof term.value === 'number') return term.value;
   if (term.datatype) return { '@value': String(term.value), '@type': term.datatype };
   if (term.lang) return { '@value': String(term.value), '@language': term.lang };
@@ -62,7 +70,7 @@ function jsonLdTerm(term: Term): unknown {
 
 function jsonLdNode(node: RdfNode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (node.id) out['@id'] = node.id;
+  if (node.id) out['@id'] = safeIri(node.id);
   if (node.types.length) out['@type'] = node.types.length === 1 ? node.types[0] : node.types;
   for (const [predicate, values] of node.properties) {
     if (values.length === 0) continue;
@@ -80,10 +88,9 @@ export function toJsonLd(nodes: readonly RdfNode[]): Record<string, unknown> {
 
 const PN_LOCAL = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$/;
 
-/** An IRI as <…>, percent-encoding what IRIREF forbids (space, <>"{}|^`\ and controls). */
+/** An IRI as <…> (see safeIri). */
 export function turtleIri(value: string): string {
-  const escaped = value.replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-  return `<${escaped}>`;
+  return `<${safeIri(value)}>`;
 }
 
 /** A string as a Turtle STRING_LITERAL_QUOTE, every special or control character escaped. */
