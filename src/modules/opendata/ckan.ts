@@ -16,7 +16,7 @@ import type { FacetClause, OpenDataCatalogue, SortOrder } from './catalogue';
 import { MAX_ROWS } from './catalogue';
 import { FREQUENCIES, LICENCE_CODES, LICENCES, THEMES, type DatasetEntry, type Facet } from './model';
 import { facetLabel } from './pages';
-import { viewerOf } from './routes';
+import { setCaching, viewerOf } from './routes';
 
 /** CKAN's facet field names and the catalogue facets they stand for. */
 export const CKAN_FACETS: Record<string, Facet> = {
@@ -186,7 +186,8 @@ export function ckanRoutes(catalogue: OpenDataCatalogue) {
     try {
       if (request.validationError) throw new CkanError('Validation Error', { message: 'Each parameter may be given once, as text' });
       const result = run();
-      return reply.header('vary', 'cookie').send({ help: help(action), success: true, result });
+      setCaching(reply, viewerOf(request));
+      return reply.send({ help: help(action), success: true, result });
     } catch (error) {
       let ckan: CkanError | undefined;
       if (error instanceof CkanError) ckan = error;

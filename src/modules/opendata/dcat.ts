@@ -121,6 +121,8 @@ export interface CataloguePage {
   modified: string;
 }
 
+const CATALOGUE_ISSUED = '2026-01-02';
+
 const CATALOGUE_TEXT = {
   title: { ko: 'OnceGov 데이터 목록', en: 'OnceGov data catalogue' },
   description: {
@@ -145,8 +147,11 @@ export function catalogueNodes(baseUrl: string, page: CataloguePage): RdfNode[] 
         ['foaf:homepage', [iri(`${baseUrl}/catalog`)]],
         ['dct:language', LANGUAGES.map(iri)],
         ['dcat:themeTaxonomy', [iri(THEME_TAXONOMY)]],
+        ['dct:issued', [typed(CATALOGUE_ISSUED, 'xsd:date')]],
         ['dct:modified', [typed(page.modified, 'xsd:date')]],
         ['dct:spatial', [iri(COUNTRY_KOREA)]],
+        // The licence of the catalogue's metadata itself (each distribution states its data's).
+        ['dct:license', [iri(LICENCES['CC-BY-4.0'].uri)]],
         ['dcat:dataset', page.entries.map((entry) => datasetNode(baseUrl, entry))],
       ],
     },

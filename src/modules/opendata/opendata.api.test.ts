@@ -85,8 +85,11 @@ describe('who sees what', () => {
       expect((await search(client, 'include_private=false&rows=0')).count).toBe(PUBLIC.length);
       const show = (await get(client, '/api/3/action/package_show?id=resident.basic')).json();
       expect(show).toMatchObject({ success: true, result: { name: 'resident.basic', private: true, access_level: 'restricted', organization: { name: 'mois' } } });
-      expect((await get(client, '/datasets/mois-gpki-certificate-ledger')).statusCode).toBe(200);
+      const closed = await get(client, '/datasets/mois-gpki-certificate-ledger');
+      expect(closed.statusCode).toBe(200);
+      expect(closed.headers['cache-control']).toBe('private, no-store');
     }
+    expect((await get(anonymous, '/catalog.ttl')).headers['cache-control']).toBe('public, max-age=300');
   });
 
   it('lists every registry data product as a restricted entry held by its registry', async () => {

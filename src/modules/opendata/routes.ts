@@ -1,11 +1,11 @@
 // The catalogue's pages and its DCAT-AP output: /catalog (HTML), /catalog.jsonld and /catalog.ttl
 // (paged), /datasets/{id} (HTML), /datasets/{id}.jsonld and .ttl. What a viewer gets depends on
 // who they are (see catalogue.ts): restricted and closed entries exist only for government roles.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LocaleQuery, pageSchema, problemResponses } from '../../core/schemas';
-import type { OpenDataCatalogue, Viewer } from './catalogue';
+import { visibleLevels, type OpenDataCatalogue, type Viewer } from './catalogue';
 import { catalogueNodes, datasetNode } from './dcat';
 import { FACETS, type Facet } from './model';
 import { renderCatalogue, renderDataset, type FacetSelection } from './pages';
@@ -17,6 +17,15 @@ const DCAT_PAGE_SIZE = 50;
 
 export function viewerOf(request: FastifyRequest): Viewer {
   return { role: request.principal?.role ?? null };
+}
+
+/**
+ * What a viewer gets depends on their session: shared caches may keep the public view only, and
+ * government views (restricted and closed entries) are never stored.
+ */
+export function setCaching(reply: FastifyReply, viewer: Viewer): void {
+  reply.header('vary', 'cookie');
+  reply.header('cache-control', visibleLevels(viewer).length > 1 ? 'private, no-store' : 'public, max-age=300');
 }
 
 const FacetValues = Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9._-]{1,40}$' }), { maxItems: 30 }));
@@ -55,7 +64,9 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
       async (request, reply) => {
         const query = request.query;
         const selection: FacetSelection = Object.fromEntries(FACETS.map((facet) => [facet, query[facet] ?? []]));
-        return renderCatalogue(request, reply, catalogue, viewerOf(request), { q: query.q?.trim() ?? '', selection, page: query.page ?? 1 });
+        const viewer = viewerOf(request);
+        setCaching(reply, viewer);
+        return renderCatalogue(request, reply, catalogue, viewer, { q: query.q?.trim() ?? '', selection, page: query.page ?? 1 });
       },
     );
 
@@ -86,7 +97,7 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
             entries,
             modified,
           });
-          reply.header('vary', 'cookie');
+          setCaching(reply, viewer);
           if (format === 'jsonld') return reply.type(JSONLD_TYPE).send(JSON.stringify(toJsonLd(nodes)));
           return reply.type(TURTLE_TYPE).send(toTurtle(nodes));
         },
@@ -112,8 +123,9 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
         const raw = request.params.id;
         const format = raw.endsWith('.jsonld') ? 'jsonld' : raw.endsWith('.ttl') ? 'ttl' : 'html';
         const id = format === 'html' ? raw : raw.slice(0, raw.lastIndexOf('.'));
-        const entry = catalogue.get(id, viewerOf(request));
-        reply.header('vary', 'cookie');
+        const viewer = viewerOf(request);
+        const entry = catalogue.get(id, viewer);
+        setCaching(reply, viewer);
         if (format === 'html') return renderDataset(request, reply, entry);
         const nodes = [datasetNode(baseUrl, entry)];
         if (format === 'jsonld') return reply.type(JSONLD_TYPE).send(JSON.stringify(toJsonLd(nodes)));
