@@ -17,7 +17,9 @@ describe('/catalog', () => {
   it('filters by a facet without JavaScript, opens a dataset and switches to English', async () => {
     const context = await harness.newContext();
     const page = await context.newPage();
-    await page.goto('/catalog');
+    await page.goto('/?lang=ko');
+    await page.getByRole('link', { name: '모든 기관의 공공데이터를 찾고 내려받습니다.' }).click();
+    await page.waitForURL((url) => url.pathname === '/catalog');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('데이터 목록');
     await expectAccessible(page, 'ko');
 

@@ -176,6 +176,17 @@ describe('DCAT-AP 3 output', () => {
     expect(second.objects(collection!, `${NS.hydra}lastPage`)).toEqual([`${base}/catalog.ttl?page=${pages}&pageSize=8`]);
   });
 
+  it('answers a harvester asking for RDF by Accept header', async () => {
+    const redirect = await anonymous.request({ url: '/catalog', headers: { accept: 'text/turtle' } });
+    expect(redirect.statusCode).toBe(303);
+    expect(redirect.headers.location).toBe('/catalog.ttl');
+    const dataset = await anonymous.request({ url: '/datasets/kma-earthquakes', headers: { accept: 'application/ld+json' } });
+    expect(String(dataset.headers['content-type'])).toContain('application/ld+json');
+    expect(jsonLdTriples(dataset.json()).length).toBeGreaterThan(20);
+    const browser = await anonymous.request({ url: '/datasets/kma-earthquakes', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(String(browser.headers['content-type'])).toContain('text/html');
+  });
+
   it('refuses bad paging and ids with problems', async () => {
     expectProblem(await get(anonymous, '/catalog.jsonld?page=0'), 400, 'VALIDATION_FAILED');
     expectProblem(await get(anonymous, '/catalog.ttl?pageSize=100000'), 400, 'VALIDATION_FAILED');

@@ -15,6 +15,14 @@ export const JSONLD_TYPE = 'application/ld+json; charset=utf-8';
 export const TURTLE_TYPE = 'text/turtle; charset=utf-8';
 const DCAT_PAGE_SIZE = 50;
 
+/** The RDF format an Accept header asks for ahead of HTML (a DCAT harvester), if any. */
+export function rdfFormatAsked(accept: string | undefined): 'jsonld' | 'ttl' | null {
+  if (!accept || accept.includes('text/html')) return null;
+  if (accept.includes('application/ld+json')) return 'jsonld';
+  if (accept.includes('text/turtle')) return 'ttl';
+  return null;
+}
+
 export function viewerOf(request: FastifyRequest): Viewer {
   return { role: request.principal?.role ?? null };
 }
@@ -57,11 +65,13 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
       '/catalog',
       {
         schema: {
-          ...pageSchema('The data catalogue: search (Korean or English) with facets (publisher, theme, format, access level, licence), no JavaScript needed', { errors: [400] }),
+          ...pageSchema('The data catalogue: search (Korean or English) with facets (publisher, theme, format, access level, licence), no JavaScript needed; Accept: application/ld+json or text/turtle redirects to the DCAT output', { errors: [400] }),
           querystring: CatalogueQuery,
         },
       },
       async (request, reply) => {
+        const asked = rdfFormatAsked(request.headers.accept);
+        if (asked) return reply.header('vary', 'accept, cookie').redirect(`/catalog.${asked}`, 303);
         const query = request.query;
         const selection: FacetSelection = Object.fromEntries(FACETS.map((facet) => [facet, query[facet] ?? []]));
         const viewer = viewerOf(request);
@@ -121,11 +131,13 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
       },
       async (request, reply) => {
         const raw = request.params.id;
-        const format = raw.endsWith('.jsonld') ? 'jsonld' : raw.endsWith('.ttl') ? 'ttl' : 'html';
-        const id = format === 'html' ? raw : raw.slice(0, raw.lastIndexOf('.'));
+        const format = raw.endsWith('.jsonld') ? 'jsonld' : raw.endsWith('.ttl') ? 'ttl' : (rdfFormatAsked(request.headers.accept) ?? 'html');
+        const suffixed = /\.(jsonld|ttl)$/.test(raw);
+        const id = suffixed ? raw.slice(0, raw.lastIndexOf('.')) : raw;
         const viewer = viewerOf(request);
         const entry = catalogue.get(id, viewer);
         setCaching(reply, viewer);
+        if (!suffixed) reply.header('vary', 'accept, cookie');
         if (format === 'html') return renderDataset(request, reply, entry);
         const nodes = [datasetNode(baseUrl, entry)];
         if (format === 'jsonld') return reply.type(JSONLD_TYPE).send(JSON.stringify(toJsonLd(nodes)));
