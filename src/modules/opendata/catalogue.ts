@@ -13,7 +13,6 @@ import {
   ACCESS_LEVELS,
   FACETS,
   FORMATS,
-  LICENCES,
   THEMES,
   type AccessLevel,
   type DatasetEntry,
@@ -305,8 +304,4 @@ function toEntry(spec: DatasetSpec, publishers: Map<string, Publisher>, baseUrl:
     modified: spec.modified,
     dataProductId: spec.dataProductId,
   };
-}
-
-export function licenceUri(code: keyof typeof LICENCES): string {
-  return LICENCES[code].uri;
 }

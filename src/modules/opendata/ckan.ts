@@ -50,7 +50,7 @@ function ckanValue(facet: Facet, value: string): string {
   return facet === 'publisher' || facet === 'theme' ? value.toLowerCase() : value;
 }
 
-/** A CKAN facet value as the catalogue names it; case-insensitive like CKAN's Solr string fields are not, but clients vary. */
+/** A CKAN facet value as the catalogue names it; matched case-insensitively, since clients write `CSV`, `csv` and `MOIS`, `mois` alike. */
 function catalogueValue(facet: Facet, value: string): string {
   switch (facet) {
     case 'publisher':

@@ -7,7 +7,7 @@
 // each dcat:DataService its title and endpoint URL (mandatory), endpoint description and the
 // dataset it serves. Vocabulary terms are the EU authority tables' URIs.
 import { integer, iri, text, typed, type RdfNode, type Term } from './rdf';
-import { ACCESS_RIGHTS, FREQUENCIES, LICENCES, type DatasetEntry, type Publisher } from './model';
+import { ACCESS_RIGHTS, LICENCES, type DatasetEntry, type Publisher } from './model';
 import { PUBLISHERS } from './seed';
 
 const EU = 'http://publications.europa.eu/resource/authority';
@@ -168,8 +168,4 @@ export function catalogueNodes(baseUrl: string, page: CataloguePage): RdfNode[] 
       ],
     },
   ];
-}
-
-export function frequencyName(entry: DatasetEntry) {
-  return FREQUENCIES[entry.frequency];
 }
