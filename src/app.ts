@@ -38,6 +38,7 @@ import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
+import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
 
 export interface Platform {
   app: FastifyInstance;
@@ -57,6 +58,7 @@ export interface Platform {
   eligibility: EligibilityService;
   proactive: ProactiveEngine;
   applications: ApplicationsService;
+  openData: OpenDataCatalogue;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -129,6 +131,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   proactive.subscribe();
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
+  const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -181,6 +184,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(proactiveRoutes(proactive));
   await app.register(applicationsRoutes(applications));
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
+  await app.register(openDataRoutes(openData));
+  await app.register(ckanRoutes(openData));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -189,5 +194,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData };
 }

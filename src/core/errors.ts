@@ -30,6 +30,7 @@ export const ERROR_CATALOGUE = {
   AGREEMENT_MISSING: { status: 403, title: { en: 'No active access agreement covers this request', ko: '이 요청에 해당하는 유효한 이용 협약이 없습니다' } },
   CONSENT_REQUIRED: { status: 403, title: { en: 'The data subject\'s consent is required', ko: '정보주체의 동의가 필요합니다' } },
   CATALOGUE_SERVICE_NOT_FOUND: { status: 404, title: { en: 'There is no such service in the catalogue', ko: '서비스 목록에 없는 서비스입니다' } },
+  DATASET_NOT_FOUND: { status: 404, title: { en: 'There is no such dataset in the data catalogue', ko: '데이터 목록에 없는 데이터셋입니다' } },
   SERVICE_BUNDLE_NOT_FOUND: { status: 404, title: { en: 'There is no such service bundle', ko: '해당 묶음 서비스가 없습니다' } },
   SUBJECT_NOT_FOUND: { status: 404, title: { en: 'There is no such data subject', ko: '해당 정보주체가 없습니다' } },
   SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },

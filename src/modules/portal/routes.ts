@@ -24,6 +24,7 @@ const messages = defineMessages({
   whatYouCanDo: { ko: '이용할 수 있는 기능', en: 'What you can do' },
   featureRecord: { ko: '나의 주민등록 정보를 확인합니다. 모든 열람은 감사 기록에 남습니다.', en: 'See your resident-register record. Every view is written to the audit log.' },
   featureServices: { ko: '생애주기별 정부 서비스를 찾고 필요한 서류를 확인합니다.', en: 'Find government services by life event and see what you need.' },
+  featureData: { ko: '모든 기관의 공공데이터를 찾고 내려받습니다.', en: 'Find and download every agency\'s public data.' },
   featureApi: { ko: '개발자는 공개 API 문서를 볼 수 있습니다.', en: 'Developers can read the open API documentation.' },
   staffSignedIn: {
     ko: '공무원 계정으로 로그인했습니다. 주민 정보는 기관 간 정보공동이용 절차로만 열람할 수 있습니다.',
@@ -163,7 +164,7 @@ ${
 }
 </section>
 <section aria-labelledby="features-heading"><h2 id="features-heading">${t(locale, messages.whatYouCanDo)}</h2>
-<ul><li><a href="/services">${t(locale, messages.featureServices)}</a></li><li>${t(locale, messages.featureRecord)}</li><li><a href="/docs">${t(locale, messages.featureApi)}</a></li></ul></section>`,
+<ul><li><a href="/services">${t(locale, messages.featureServices)}</a></li><li><a href="/catalog">${t(locale, messages.featureData)}</a></li><li>${t(locale, messages.featureRecord)}</li><li><a href="/docs">${t(locale, messages.featureApi)}</a></li></ul></section>`,
       });
     });
 

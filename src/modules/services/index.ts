@@ -9,6 +9,7 @@ export { ServiceCatalogue, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './service';
 export type { LifeEventSummary, ServiceFilter, ServicePage, ServiceSearchHit } from './service';
 export { BENEFIT_CATEGORIES, CHANNELS, LIFE_EVENT_CODES, LIFE_EVENTS, isLifeEventCode } from './model';
 export type { Agency, BenefitCategory, CatalogueService, Channel, LifeEvent, LifeEventCode, RequiredDocument, ServiceBundle } from './model';
-export { MAX_QUERY_LENGTH } from './search';
+export { MAX_QUERY_LENGTH, SearchIndex, assertSearchable } from './search';
+export type { SearchDocument, SearchHit } from './search';
 export { serviceRoutes } from './routes';
 export { servicePages } from './pages';

@@ -1,0 +1,14 @@
+// The open data portal, part 1 (issue 6; Postgres schema `opendata`): the catalogue of every data
+// asset of every agency (open datasets, the registries' data products as restricted entries, closed
+// assets) with DCAT-AP 3 metadata; its pages (/catalog, /datasets/{id}) with ko/en, typo-tolerant
+// search and facets; DCAT-AP output in JSON-LD and Turtle; and the CKAN action API subset
+// (package_search, package_show). Other modules use `OpenDataCatalogue`: find, get, entries,
+// search, publishers, findPublisher; viewers are { role } and visibility is decided inside.
+export { OpenDataCatalogue, DEFAULT_ROWS, MAX_ROWS, GOVERNMENT_ROLES, visibleLevels, facetValues } from './catalogue';
+export type { DatasetQuery, DatasetSearchResult, FacetClause, FacetCounts, SortOrder, SortKey, Viewer } from './catalogue';
+export { ACCESS_LEVELS, FACETS, FORMATS, FREQUENCIES, LICENCES, THEMES } from './model';
+export type { AccessLevel, DataService, DatasetEntry, Distribution, Facet, Publisher } from './model';
+export { datasetNode, catalogueNodes } from './dcat';
+export { toJsonLd, toTurtle } from './rdf';
+export { openDataRoutes } from './routes';
+export { ckanRoutes } from './ckan';
