@@ -93,11 +93,12 @@ describe('Happy Childbirth, end to end', () => {
     expect(new Set(application.cases.map((c: { agency: { code: string } }) => c.agency.code))).toEqual(new Set(['MOHW', 'KDCA', 'LOCAL']));
 
     // 4. "Who used my data": each registry read for the application, with its purpose and agreement.
-    const usage: Array<{ actionCode: string; dataProduct: { id: string } | null; purpose: unknown; agreementId?: string | null }> = (
+    const usage: Array<{ actionCode: string; action: { ko: string; en: string }; dataProduct: { id: string } | null }> = (
       await parent.request({ url: '/api/v1/me/data-usage?limit=100' })
     ).json().items;
     const reads = usage.filter((u) => u.actionCode === 'exchange.read');
     expect(new Set(reads.map((r) => r.dataProduct!.id))).toEqual(new Set(['resident.basic', 'resident.household', 'family.children']));
-    expect(usage.some((u) => u.actionCode === 'proactive.evaluate')).toBe(true);
+    // …and, in plain words, the platform's own check of what the family can get.
+    expect(usage.find((u) => u.actionCode === 'proactive.evaluate')?.action).toEqual({ ko: '받을 수 있는 혜택 자동 확인', en: 'Checked which benefits you can get (proactive notice)' });
   }, 60_000);
 });

@@ -87,6 +87,21 @@ const ACTIONS: Record<string, Message> = {
   'applications.read': { ko: '신청 내용 열람', en: 'Viewed an application' },
   'applications.case.read': { ko: '담당 기관이 신청 건 열람', en: 'An agency viewed an application case' },
   'applications.case.decide': { ko: '담당 기관이 신청 건 처리', en: 'An agency decided on an application case' },
+  // Life events recorded in the registries (src/modules/registry/life-events.ts).
+  'registry.birth.register': { ko: '출생신고 등록', en: 'Registered a birth' },
+  'registry.move.register': { ko: '전입신고 등록', en: 'Registered a move' },
+  'registry.disability.register': { ko: '장애인 등록', en: 'Registered a disability' },
+  'registry.income.record': { ko: '소득 확정 기록', en: 'Recorded an income assessment' },
+  // Benefits decided from the registers (src/modules/eligibility, src/modules/proactive).
+  'proactive.evaluate': { ko: '받을 수 있는 혜택 자동 확인', en: 'Checked which benefits you can get (proactive notice)' },
+  'eligibility.resident.evaluated': { ko: '혜택 자격 확인', en: 'Checked your eligibility for benefits' },
+  // Notices (src/modules/notifications).
+  'notifications.create': { ko: '알림 발송', en: 'Sent you a notice' },
+  'notifications.list': { ko: '알림함 열람', en: 'Viewed the inbox' },
+  'notifications.read': { ko: '알림 열람', en: 'Opened a notice' },
+  'notifications.mark-read': { ko: '알림 읽음 표시', en: 'Marked a notice as read' },
+  'notifications.preferences.read': { ko: '알림 설정 열람', en: 'Viewed the notice settings' },
+  'notifications.preferences.update': { ko: '알림 설정 변경', en: 'Changed the notice settings' },
   'identity.sign-out': { ko: '로그아웃', en: 'Signed out' },
   'identity.contact-details.read': { ko: '연락처 열람', en: 'Viewed the contact details' },
   'identity.contact-details.update': { ko: '연락처 변경', en: 'Changed the contact details' },
