@@ -99,24 +99,4 @@ describe('exchange console pages without JavaScript', () => {
     expect(await page.locator('#statistics-empty').count()).toBe(1);
     await expectAccessible(page, 'en');
   });
-
-  it('the README\'s developer-tools line issues a credential from the operator\'s signed-in browser', async () => {
-    const context = await harness.newContext({ javaScriptEnabled: true });
-    const page = await context.newPage();
-    await page.goto('/sign-in?returnTo=%2Fconsole%2Fagreements');
-    await page.locator('form:has(input[name="authenticator"][value="gpki"]) button[type="submit"]').click();
-    await page.waitForURL((url) => url.pathname === '/simulated-authenticators/gpki/authorize');
-    await page.locator('select#person').selectOption('staff:MOIS-OPS-01');
-    await page.locator('form[action$="/authorize"] button[type="submit"]').click();
-    await page.locator('form[action="/sign-in/callback"] button[type="submit"]').click();
-    await page.waitForURL((url) => url.pathname === '/console/agreements');
-    // Exactly the README's line; `document` is the page's (no DOM types in this Node project).
-    const issued = await page.evaluate(async () => {
-      const document = (globalThis as unknown as { document: { querySelector(selector: string): { value: string } } }).document;
-      return (await fetch('/api/v1/exchange/credentials', { method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': document.querySelector('input[name="_csrf"]').value },
-        body: JSON.stringify({ subsystemId: 'KR/GOV/MOHW/welfare-benefits' }) })).json() as { secret?: string };
-    });
-    expect(issued.secret).toMatch(/^ogx_/);
-  });
 });
