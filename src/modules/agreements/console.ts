@@ -11,6 +11,7 @@ import { AppError, type FieldProblem } from '../../core/errors';
 import { defineMessages, formatDateTime, t, type Locale } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import type { DataProduct, Subsystem } from './ports';
 import { findPurpose, PURPOSES } from './purposes';
@@ -79,7 +80,6 @@ const messages = defineMessages({
   who: { ko: '처리자', en: 'Who' },
   action: { ko: '처리', en: 'Action' },
   capacity: { ko: '자격', en: 'Capacity' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   detailTitle: { ko: '협약 {id}', en: 'Agreement {id}' },
   done_request: { ko: '협약을 신청했습니다. 데이터 보유기관과 운영기관의 승인을 기다립니다.', en: 'The agreement was requested. It now waits for the data holder and the operator.' },
@@ -149,13 +149,6 @@ function productTitle(locale: Locale, lookup: Lookup, id: string): string {
 function subsystemLabel(locale: Locale, lookup: Lookup, id: string): SafeHtml {
   const subsystem = lookup.subsystems.get(id);
   return subsystem ? html`${subsystem.name[locale]} <code>${id}</code>` : html`<code>${id}</code>`;
-}
-
-function errorSummary(locale: Locale, problems: Array<{ target: string; message: string }>): SafeHtml | '' {
-  if (problems.length === 0) return '';
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${problems.map((p) => html`<li><a href="#${p.target}">${p.message}</a></li>`)}</ul></div>`;
 }
 
 function fieldError(id: string, problems: Map<string, string[]>): SafeHtml | '' {

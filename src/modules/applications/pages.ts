@@ -10,6 +10,7 @@ import { AppError, type FieldProblem } from '../../core/errors';
 import { defineMessages, formatDateTime, t, type Locale, type Message } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { findPurpose } from '../agreements';
 import { findDataProduct } from '../registry/data-products';
@@ -70,7 +71,6 @@ const messages = defineMessages({
   },
   submit: { ko: '신청하기', en: 'Submit application' },
   restart: { ko: '처음부터 다시(동의 여부 다시 선택)', en: 'Start again (choose about consent again)' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   err_bank: { ko: '지급받을 은행을 선택하세요', en: 'Choose the bank to be paid into' },
   'err_account-number': { ko: '계좌번호를 숫자와 붙임표로 10~16자리 입력하세요', en: 'Enter the account number: 10 to 16 digits, hyphens allowed' },
@@ -260,12 +260,7 @@ ${control}</div>`;
       status: problems.length ? 400 : 200,
       title: problems.length ? `${t(locale, messages.errorTitlePrefix)} ${title}` : title,
       body: html`<h1>${title}</h1>
-${
-  errors.size
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1"><h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...errors].map(([name, message]) => html`<li><a href="#${name}">${message}</a></li>`)}</ul></div>`
-    : ''
-}
+${errorSummary(locale, [...errors].map(([name, message]) => ({ target: name, message })))}
 <p class="lead">${t(locale, form.mode === 'registry' ? messages.formLeadRegistry : messages.formLeadUploads)}</p>
 <h2>${t(locale, messages.servicesApplied)}</h2>
 <ul>${form.services.map((s) => html`<li>${s.name[locale]} — ${s.agency.name[locale]}</li>`)}</ul>
@@ -510,12 +505,7 @@ ${
         title: problems.length ? `${t(locale, messages.errorTitlePrefix)} ${title}` : title,
         body: html`<h1>${title}</h1>
 ${options.done ? html`<div class="success" role="status"><p>${t(locale, messages.decided)}</p></div>` : ''}
-${
-  errors.size
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1"><h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...errors].map(([name, message]) => html`<li><a href="#${name}">${message}</a></li>`)}</ul></div>`
-    : ''
-}
+${errorSummary(locale, [...errors].map(([name, message]) => ({ target: name, message })))}
 <dl class="facts"><dt>${t(locale, messages.service)}</dt><dd>${detail.serviceName[locale]}</dd>
 <dt>${t(locale, messages.applicant)}</dt><dd>${detail.applicant.name[locale]}</dd>
 <dt>${t(locale, messages.status)}</dt><dd id="case-status" data-status="${detail.status}">${statusText(locale, detail.status)}${detail.reason ? html` — ${detail.reason}` : ''}</dd>

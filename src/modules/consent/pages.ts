@@ -10,6 +10,7 @@ import { AppError, type FieldProblem } from '../../core/errors';
 import { defineMessages, formatDateTime, t, type Locale } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { findPurpose } from '../agreements';
 import { findDataProduct } from '../registry/data-products';
@@ -106,7 +107,6 @@ const messages = defineMessages({
   done_revoke: { ko: '동의를 철회했습니다.', en: 'The consent is withdrawn.' },
   back: { ko: '내 동의 관리로 돌아가기', en: 'Back to my consents' },
   staffOnly: { ko: '동의 관리는 주민만 할 수 있습니다.', en: 'Only residents manage consents.' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   err_recipient: { ko: '받는 곳을 선택하세요', en: 'Choose a recipient' },
   err_purposeCode: { ko: '목적을 선택하세요', en: 'Choose a purpose' },
@@ -187,13 +187,7 @@ export function consentPages(consents: ConsentService) {
       status: problems.length ? 400 : 200,
       title: problems.length ? `${t(locale, messages.errorTitlePrefix)} ${title}` : title,
       body: html`<h1>${title}</h1>
-${
-  byField.size
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...byField].map(([field, message]) => html`<li><a href="#${field === 'dataTypes' ? 'dataTypes' : field}">${message}</a></li>`)}</ul></div>`
-    : ''
-}
+${errorSummary(locale, [...byField].map(([field, message]) => ({ target: field, message })))}
 <p><a href="/me/consents">${t(locale, messages.back)}</a></p>
 <form method="post" action="/me/consents" class="form" novalidate>
 <input type="hidden" name="_csrf" value="${request.csrfToken}">

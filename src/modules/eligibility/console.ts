@@ -11,6 +11,7 @@ import { AppError, type FieldProblem } from '../../core/errors';
 import { defineMessages, formatDateTime, t, type Locale } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { RuleIdParams } from './schema';
 import { contextOf } from './routes';
@@ -107,14 +108,15 @@ ${invalid ? html`<div class="error-message" id="source-error"><ul>${items}</ul><
 </form>`;
   }
 
-  function errorSummary(locale: Locale, problems: FieldProblem[]): SafeHtml | '' {
-    if (problems.length === 0) return '';
-    return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${problems.map((p) => {
-      const where = located(p);
-      return html`<li><a href="#source">${where ? `${t(locale, messages.lineColumn, where)}: ` : ''}${p.message}</a></li>`;
-    })}</ul></div>`;
+  function ruleErrorSummary(locale: Locale, problems: FieldProblem[]): SafeHtml | '' {
+    return errorSummary(
+      locale,
+      problems.map((p) => {
+        const where = located(p);
+        return { target: 'source', message: `${where ? `${t(locale, messages.lineColumn, where)}: ` : ''}${p.message}` };
+      }),
+      { title: messages.errorSummary },
+    );
   }
 
   async function renderList(request: FastifyRequest, reply: FastifyReply, options: { source?: string; problems?: FieldProblem[] } = {}) {
@@ -134,7 +136,7 @@ ${invalid ? html`<div class="error-message" id="source-error"><ul>${items}</ul><
       status: problems.length ? 400 : 200,
       title: problems.length ? `${t(locale, messages.errorTitlePrefix)} ${title}` : title,
       body: html`<h1>${title}</h1>
-${errorSummary(locale, problems)}
+${ruleErrorSummary(locale, problems)}
 <p>${t(locale, messages.lead)}</p>
 <section aria-labelledby="new-heading"><h2 id="new-heading">${t(locale, messages.newRule)}</h2>
 ${editor(request, options.source ?? TEMPLATE, problems, canEdit)}</section>
@@ -163,7 +165,7 @@ ${
       status: problems.length ? 400 : 200,
       title: problems.length ? `${t(locale, messages.errorTitlePrefix)} ${title}` : title,
       body: html`<h1>${title}</h1>
-${errorSummary(locale, problems)}
+${ruleErrorSummary(locale, problems)}
 ${done ? html`<div class="success" role="status"><p>${done}</p></div>` : ''}
 <p><a href="/console/rules">${t(locale, messages.backToList)}</a></p>
 <dl class="facts"><dt>${t(locale, messages.agency)}</dt><dd>${current.agency}</dd><dt>${t(locale, messages.category)}</dt><dd>${current.category}</dd>

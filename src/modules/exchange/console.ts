@@ -13,10 +13,11 @@ import type { AuditLog, AuditRecord } from '../../core/audit';
 import { actorOf, redirectToSignIn } from '../../core/auth';
 import { withTransaction, type Pool } from '../../core/db';
 import { AppError } from '../../core/errors';
-import { PERIOD_MESSAGES, periodBounds, periodProblems, readPeriod, type Period, type PeriodField } from '../../core/period';
+import { PERIOD_MESSAGES, periodBounds, periodProblems, readPeriod, type Period } from '../../core/period';
 import { defineMessages, formatDate, formatDateTime, t, type Locale, type Message } from '../../core/i18n';
 import { pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { periodFilter } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { findPurpose } from '../agreements/purposes';
 import type { DirectoryService } from '../directory';
@@ -63,7 +64,6 @@ const messages = defineMessages({
   paging: { ko: '페이지 이동', en: 'Pages' },
   previous: { ko: '이전 {n}건', en: 'Previous {n}' },
   next: { ko: '다음 {n}건', en: 'Next {n}' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   statsTitle: { ko: '정보공동이용 월별 통계', en: 'Monthly exchange statistics' },
   statsLead: {
@@ -265,34 +265,13 @@ ${next !== null ? html`<li><a href="${logHref(locale, period, next)}" rel="next"
 }`;
           }
         }
-        const field = (name: PeriodField) => {
-          const error = invalid.get(name);
-          return html`<div class="field${error ? ' field-error' : ''}"><label for="${name}">${t(locale, PERIOD_MESSAGES[name])}</label>
-<p class="hint" id="${name}-hint">${t(locale, PERIOD_MESSAGES.dateHint)}</p>
-${error ? html`<p class="error-message" id="${name}-error">${error}</p>` : ''}
-<input id="${name}" name="${name}" type="date" value="${period[name] ?? ''}" aria-describedby="${name}-hint${error ? ` ${name}-error` : ''}"${error ? html` aria-invalid="true"` : ''}></div>`;
-        };
         return renderPage(request, reply, {
           status: invalid.size > 0 ? 400 : 200,
           title: invalid.size > 0 ? `${t(locale, messages.errorTitlePrefix)} ${title}` : title,
           body: html`<h1>${title}</h1>
 <p>${t(locale, messages.logLead)}</p>
 <p class="hint">${t(locale, messages.covertNote)}</p>
-${
-  invalid.size > 0
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...invalid].map(([name, message]) => html`<li><a href="#${name}">${t(locale, PERIOD_MESSAGES[name])}: ${message}</a></li>`)}</ul></div>`
-    : ''
-}
-<form method="get" action="/console/exchange-log" class="form" aria-labelledby="filter-heading" novalidate>
-<h2 id="filter-heading">${t(locale, PERIOD_MESSAGES.filter)}</h2>
-<input type="hidden" name="lang" value="${locale}">
-${field('periodStart')}
-${field('periodEnd')}
-<button type="submit" class="button">${t(locale, PERIOD_MESSAGES.show)}</button>
-${period.periodStart || period.periodEnd ? html` <a href="/console/exchange-log?lang=${locale}">${t(locale, PERIOD_MESSAGES.clear)}</a>` : ''}
-</form>
+${periodFilter(locale, '/console/exchange-log', period, invalid)}
 ${results}`,
         });
       },

@@ -10,7 +10,8 @@ import { actorOf, redirectToSignIn } from '../../core/auth';
 import { AppError, type FieldProblem } from '../../core/errors';
 import { defineMessages, formatDateTime, t } from '../../core/i18n';
 import { pageSchema } from '../../core/schemas';
-import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
+import { html } from '../../core/web/html';
 import { renderPage } from '../../core/web/layout';
 import type { DirectoryService } from '../directory';
 import type { ExchangeService, IssuedCredential } from './service';
@@ -45,7 +46,6 @@ const messages = defineMessages({
   reason: { ko: '폐기 사유', en: 'Reason for revoking' },
   reasonHint: { ko: '예: 담당자 노트북 분실', en: 'e.g. the administrator\'s laptop was lost' },
   revokedNotice: { ko: '인증키 {id}를 폐기했습니다. 다음 요청부터 거부됩니다.', en: 'Credential {id} is revoked; it is refused from the next request on.' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
 });
 
 interface PageState {
@@ -70,15 +70,12 @@ export function credentialsConsole(deps: { exchange: ExchangeService; directory:
     const consumers = subsystems.filter((s) => s.role !== 'provider');
     const operator = principal.role === 'operator';
     const title = t(locale, messages.title);
-    const errorSummary: SafeHtml | string = state.errors?.length
-      ? html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary"><h2>${t(locale, messages.errorSummary)}</h2><ul>${state.errors.map((e) => html`<li><a href="#reason-${state.errorFor ?? ''}">${e.message}</a></li>`)}</ul></div>`
-      : '';
     reply.header('cache-control', 'no-store');
     return renderPage(request, reply, {
       title,
       status: state.status,
       body: html`<h1>${title}</h1>
-${errorSummary}
+${errorSummary(locale, (state.errors ?? []).map((e) => ({ target: `reason-${state.errorFor ?? ''}`, message: e.message })))}
 <p>${t(locale, messages.lead)}</p>
 ${
   state.issued

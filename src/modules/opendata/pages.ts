@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors';
 import { defineMessages, formatDate, t, type Locale } from '../../core/i18n';
 import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { MAX_QUERY_LENGTH } from '../services';
 import type { DatasetSearchResult, FacetClause, OpenDataCatalogue, Viewer } from './catalogue';
@@ -165,13 +166,7 @@ ${values.map(
 <h1>${title}</h1>
 <p class="lead">${t(locale, messages.lead)}</p>
 ${government ? html`<p>${t(locale, messages.leadGovernment)}</p>` : ''}
-${
-  queryError
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul><li><a href="#q">${t(locale, messages.searchLabel)}: ${queryError}</a></li></ul></div>`
-    : ''
-}
+${queryError ? errorSummary(locale, [{ target: 'q', message: `${t(locale, messages.searchLabel)}: ${queryError}` }]) : ''}
 <form method="get" action="/catalog" class="form" role="search" aria-labelledby="search-heading">
 <h2 id="search-heading">${t(locale, messages.searchHeading)}</h2>
 <input type="hidden" name="lang" value="${locale}">

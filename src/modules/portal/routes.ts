@@ -7,6 +7,7 @@ import { actorOf, redirectToSignIn } from '../../core/auth';
 import { defineMessages, formatDate, formatDateTime, t, type Locale } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { Email, MobilePhone } from '../identity/schema';
 import type { IdentityService } from '../identity/service';
@@ -57,7 +58,6 @@ const messages = defineMessages({
   phone: { ko: '휴대전화', en: 'Mobile phone' },
   phoneHint: { ko: '예: 010-1234-5678', en: 'For example 010-1234-5678' },
   save: { ko: '저장', en: 'Save' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   emailInvalid: { ko: '이메일 주소를 예: name@example.kr 형식으로 입력하세요', en: 'Enter an e-mail address like name@example.kr' },
   phoneInvalid: { ko: '휴대전화 번호를 예: 010-1234-5678 형식으로 입력하세요', en: 'Enter a mobile number like 010-1234-5678' },
@@ -122,13 +122,7 @@ ${
 }
 <h2 id="contact-heading">${t(locale, messages.contactTitle)}</h2>
 <p>${t(locale, messages.contactLead)}</p>
-${
-  invalid.size > 0
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h3 id="error-summary-title">${t(locale, messages.errorSummary)}</h3>
-<ul>${[...invalid].map((name) => html`<li><a href="#${name}">${t(locale, name === 'email' ? messages.emailInvalid : messages.phoneInvalid)}</a></li>`)}</ul></div>`
-    : ''
-}
+${errorSummary(locale, [...invalid].map((name) => ({ target: name, message: t(locale, name === 'email' ? messages.emailInvalid : messages.phoneInvalid) })), { headingLevel: 3 })}
 <form method="post" action="/me/contact-details" class="form" aria-labelledby="contact-heading" novalidate>
 <input type="hidden" name="_csrf" value="${request.csrfToken}">
 <div class="field${invalid.has('email') ? ' field-error' : ''}"><label for="email">${t(locale, messages.email)}</label>

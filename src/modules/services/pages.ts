@@ -8,6 +8,7 @@ import { AppError } from '../../core/errors';
 import { defineMessages, t, type Locale } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { CHANNEL_NAMES, LIFE_EVENTS, isLifeEventCode, type CatalogueService, type RequiredDocument, type ServiceBundle } from './model';
 import { assertSearchable, MAX_QUERY_LENGTH } from './search';
@@ -38,7 +39,6 @@ const messages = defineMessages({
   paging: { ko: '검색 결과 페이지', en: 'Result pages' },
   previous: { ko: '이전 페이지', en: 'Previous page' },
   next: { ko: '다음 페이지', en: 'Next page' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   queryTooLong: { ko: '검색어는 {max}자 이하로 입력하세요', en: 'Enter at most {max} characters' },
   queryInvalid: { ko: '검색어에 입력할 수 없는 문자가 있습니다', en: 'Enter letters, numbers and spaces only' },
@@ -207,13 +207,7 @@ ${to < results.total ? html`<li><a href="${href(results.page + 1)}" rel="next">$
           title,
           body: html`<h1>${baseTitle}</h1>
 <p class="lead">${t(locale, messages.lead)}</p>
-${
-  queryError
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul><li><a href="#q">${t(locale, messages.searchLabel)}: ${queryError}</a></li></ul></div>`
-    : ''
-}
+${queryError ? errorSummary(locale, [{ target: 'q', message: `${t(locale, messages.searchLabel)}: ${queryError}` }]) : ''}
 <form method="get" action="/services" class="form" role="search" aria-labelledby="search-heading">
 <h2 id="search-heading">${t(locale, messages.searchHeading)}</h2>
 <input type="hidden" name="lang" value="${locale}">

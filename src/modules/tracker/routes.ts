@@ -5,10 +5,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, redirectToSignIn, requirePrincipal } from '../../core/auth';
-import { PERIOD_MESSAGES, periodProblems, readPeriod } from '../../core/period';
+import { periodProblems, readPeriod } from '../../core/period';
 import { defineMessages, formatDate, formatDateTime, t, type Locale } from '../../core/i18n';
 import { IdParam, pageSchema, problemResponses } from '../../core/schemas';
 import { html } from '../../core/web/html';
+import { periodFilter } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { DataUsagePageSchema, DataUsageQuery } from './schema';
 import { DEFAULT_LIMIT, type DataUsage, type DataUsagePage, type TrackerContext, type TrackerService } from './service';
@@ -44,7 +45,6 @@ const messages = defineMessages({
   paging: { ko: '페이지 이동', en: 'Pages' },
   previous: { ko: '이전 {n}건', en: 'Previous {n}' },
   next: { ko: '다음 {n}건', en: 'Next {n}' },
-  errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   staffOnly: {
     ko: '공무원 계정에는 정보 이용 내역이 없습니다. 감사관은 API로 주민의 정보 이용 내역을 점검할 수 있습니다.',
@@ -153,13 +153,6 @@ export function trackerRoutes(tracker: TrackerService) {
         if (invalid.size === 0) {
           page = await tracker.forResident(contextOf(request), { periodStart, periodEnd, offset, limit: DEFAULT_LIMIT });
         }
-        const field = (name: 'periodStart' | 'periodEnd', value: string | undefined) => {
-          const error = invalid.get(name);
-          return html`<div class="field${error ? ' field-error' : ''}"><label for="${name}">${t(locale, PERIOD_MESSAGES[name])}</label>
-<p class="hint" id="${name}-hint">${t(locale, PERIOD_MESSAGES.dateHint)}</p>
-${error ? html`<p class="error-message" id="${name}-error">${error}</p>` : ''}
-<input id="${name}" name="${name}" type="date" value="${value ?? ''}" aria-describedby="${name}-hint${error ? ` ${name}-error` : ''}"${error ? html` aria-invalid="true"` : ''}></div>`;
-        };
         const period = { periodStart, periodEnd };
         let results;
         if (!page) {
@@ -197,21 +190,7 @@ ${next !== null ? html`<li><a href="${pageHref(locale, period, next)}" rel="next
           body: html`<h1>${title}</h1>
 <p>${t(locale, messages.lead)}</p>
 <p class="hint">${t(locale, messages.covertNote)}</p>
-${
-  invalid.size > 0
-    ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">${t(locale, messages.errorSummary)}</h2>
-<ul>${[...invalid].map(([name, message]) => html`<li><a href="#${name}">${t(locale, PERIOD_MESSAGES[name])}: ${message}</a></li>`)}</ul></div>`
-    : ''
-}
-<form method="get" action="/me/data-usage" class="form" aria-labelledby="filter-heading" novalidate>
-<h2 id="filter-heading">${t(locale, PERIOD_MESSAGES.filter)}</h2>
-<input type="hidden" name="lang" value="${locale}">
-${field('periodStart', periodStart)}
-${field('periodEnd', periodEnd)}
-<button type="submit" class="button">${t(locale, PERIOD_MESSAGES.show)}</button>
-${periodStart || periodEnd ? html` <a href="/me/data-usage?lang=${locale}">${t(locale, PERIOD_MESSAGES.clear)}</a>` : ''}
-</form>
+${periodFilter(locale, '/me/data-usage', period, invalid)}
 ${results}`,
         });
       },
