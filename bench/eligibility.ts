@@ -13,7 +13,8 @@ import { benchDatabase, machine, printResult, timed } from './support';
 import { buildPlatform } from '../src/app';
 import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logger';
-import { BIRTH_REGISTERED, koreanToday } from '../src/modules/registry/life-events';
+import { BIRTH_REGISTERED } from '../src/modules/registry/life-events';
+import { koreanDate } from '../src/core/period';
 
 const residents = Number(argument('residents') ?? 1_000_000);
 const date = argument('date') ?? DEFAULT_AS_OF;
@@ -170,7 +171,7 @@ async function eventLatency() {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     await platform.lifeEvents.registerBirth(
       { principal: official, actor: { id: official.accountId, role: 'official', org: 'MOIS' }, requestId: `bench-birth-${i}` },
-      { parentResidentIds: [Number(couple.head), Number(couple.spouse)], nameKo: '김새봄', nameRomanized: 'Kim Saebom', sex: i % 2 ? 'F' : 'M', birthDate: koreanToday() },
+      { parentResidentIds: [Number(couple.head), Number(couple.spouse)], nameKo: '김새봄', nameRomanized: 'Kim Saebom', sex: i % 2 ? 'F' : 'M', birthDate: koreanDate() },
     );
   }
   await handled;

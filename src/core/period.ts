@@ -21,6 +21,11 @@ export const PERIOD_MESSAGES = defineMessages({
   endBeforeStart: { ko: '종료일은 시작일과 같거나 그 이후여야 합니다', en: 'The end date must be the same as or after the start date' },
 });
 
+/** The calendar date in Korea (UTC+9, no daylight saving) at `at`, 'YYYY-MM-DD'. */
+export function koreanDate(at: Date | number = Date.now()): string {
+  return new Date(new Date(at).getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** 'YYYY-MM-DD' that is a real calendar date. */
 export function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;

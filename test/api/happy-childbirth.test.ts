@@ -5,7 +5,7 @@
 // newborn included) and submits once → one case per agency → "who used my data" shows each read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TestClient, type TestPlatform } from '../support/platform';
-import { koreanToday } from '../../src/modules/registry/life-events';
+import { koreanDate } from '../../src/core/period';
 
 const HAPPY_CHILDBIRTH = ['child-allowance', 'parental-benefit', 'first-meeting-voucher', 'infant-vaccination', 'local-birth-grant'];
 let platform: TestPlatform;
@@ -47,7 +47,7 @@ describe('Happy Childbirth, end to end', () => {
     const birth = await mois.request({
       method: 'POST',
       url: '/api/v1/registry/births',
-      json: { parentResidentIds: [head, spouse], nameKo: '최새봄', nameRomanized: 'Choi Saebom', sex: 'F', birthDate: koreanToday() },
+      json: { parentResidentIds: [head, spouse], nameKo: '최새봄', nameRomanized: 'Choi Saebom', sex: 'F', birthDate: koreanDate() },
       headers: { 'x-csrf-token': mois.csrfToken! },
     });
     expect(birth.statusCode, birth.body).toBe(201);
@@ -81,7 +81,7 @@ describe('Happy Childbirth, end to end', () => {
     expect((await parent.request({ method: 'POST', url: `${link}/consent`, form: { _csrf: parent.csrfToken!, decision: 'agree' } })).statusCode).toBe(303);
     const form = formValues((await parent.request({ url: link })).body);
     expect(form['prefilled.child.nameKo']).toBe('최새봄');
-    expect(form['prefilled.child.birthDate']).toBe(koreanToday());
+    expect(form['prefilled.child.birthDate']).toBe(koreanDate());
     const basic = (await platform.registry.readDataProduct(platform.database.pool, 'resident.basic', head))!;
     expect(form['prefilled.resident.basic.nameKo']).toBe(basic.nameKo);
     expect(form['prefilled.resident.basic.addressKo']).toBe(basic.addressKo);

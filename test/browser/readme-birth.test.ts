@@ -2,7 +2,7 @@
 // signed-in browser (JavaScript on, as in the developer tools): the birth is registered and the
 // parents' Happy Childbirth notices follow (what they see of them is tested in test/api).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { koreanToday } from '../../src/modules/registry/life-events';
+import { koreanDate } from '../../src/core/period';
 import { signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
@@ -34,7 +34,7 @@ describe('README: try a birth', () => {
         const document = (globalThis as unknown as { document: { querySelector(selector: string): { value: string } } }).document;
         return (await fetch('/api/v1/registry/births', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': document.querySelector('input[name="_csrf"]').value }, body: JSON.stringify({ parentResidentIds: [HEAD, SPOUSE], nameKo: '김새봄', nameRomanized: 'Kim Saebom', sex: 'F', birthDate: today }) })).json() as { childResidentId?: number };
       },
-      { HEAD: Number(couple.head), SPOUSE: Number(couple.spouse), today: koreanToday() },
+      { HEAD: Number(couple.head), SPOUSE: Number(couple.spouse), today: koreanDate() },
     );
     expect(registered.childResidentId).toBeGreaterThan(0);
 

@@ -16,6 +16,7 @@ import type { AuditActor, AuditEntry, AuditLog } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import { withTransaction, type Pool, type Queryable, type Tx } from '../../core/db';
 import { AppError, type FieldProblem } from '../../core/errors';
+import { koreanDate } from '../../core/period';
 import type { EventBus } from '../../core/events';
 import type { Message } from '../../core/i18n';
 import type { AgreementContext, AgreementsService } from '../agreements';
@@ -223,7 +224,7 @@ function parseTargetKey(key: string): ApplicationTarget {
 }
 
 function kstYear(): string {
-  return String(new Date(Date.now() + 9 * 3_600_000).getUTCFullYear());
+  return koreanDate().slice(0, 4);
 }
 
 export class ApplicationsService {

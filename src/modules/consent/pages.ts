@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { redirectToSignIn } from '../../core/auth';
 import { AppError, type FieldProblem } from '../../core/errors';
 import { defineMessages, formatDateTime, t, type Locale } from '../../core/i18n';
+import { koreanDate } from '../../core/period';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
 import { errorSummary } from '../../core/web/forms';
@@ -145,9 +146,7 @@ function formFieldOf(problem: FieldProblem): FormField {
   return (['recipient', 'purposeCode', 'purposeText', 'dataTypes', 'consentStart', 'consentExpiry', 'fetchType'] as const).find((f) => path.startsWith(f)) ?? 'purposeText';
 }
 
-function kstDate(iso: string): string {
-  return new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 10);
-}
+const kstDate = (iso: string): string => koreanDate(Date.parse(iso));
 
 function stateText(locale: Locale, consent: Consent): string {
   return `${t(locale, messages[consent.state])}${consent.usedUp && consent.state === 'ACTIVE' ? ` ${t(locale, messages.usedUp)}` : ''}`;

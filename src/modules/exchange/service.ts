@@ -18,6 +18,7 @@ import { beginReadingChangeVersions, VersionedCache, type ChangeVersions } from 
 import { GroupCommit, type Settled } from '../../core/group-commit';
 import { FailureThrottle, type FailureThrottleOptions } from '../../core/rate-limit';
 import { AppError, type ErrorCode } from '../../core/errors';
+import { koreanDate } from '../../core/period';
 import type { PlatformKeys, PublicJwks } from '../../core/keys';
 import type { ActiveAgreement, ActiveAgreementIndex, AgreementsService } from '../agreements';
 import type { DirectoryService, Subsystem } from '../directory';
@@ -93,7 +94,7 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The current month in Korea time (UTC+9, no daylight saving), 'YYYY-MM'. */
 export function currentMonth(now = new Date()): string {
-  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 7);
+  return koreanDate(now).slice(0, 7);
 }
 
 /** What the exchange needs from the consent module (src/modules/consent): its MyData consents. */

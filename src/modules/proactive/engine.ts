@@ -13,6 +13,7 @@
 import type { AuditEntry, AuditLog } from '../../core/audit';
 import { readChangeVersions, VersionedCache } from '../../core/change-versions';
 import { withTransaction, type Pool } from '../../core/db';
+import { koreanDate } from '../../core/period';
 import { AppError } from '../../core/errors';
 import type { DomainEvent, EventBus } from '../../core/events';
 import type { Message } from '../../core/i18n';
@@ -20,7 +21,7 @@ import { explainDecision, RULE_PUBLISHED, sweep, type CompiledRule, type Eligibi
 import { applyUrl } from '../applications';
 import type { NotificationsService, SendRequest, SendResult } from '../notifications';
 import { HOUSEHOLD_ROLES, householdsFromColumns, type PopulationColumns } from '../registry/columns';
-import { ADDRESS_CHANGED, BIRTH_REGISTERED, DISABILITY_REGISTERED, INCOME_UPDATED, koreanToday, TURNED_65, type BirthRegistered, type HouseholdEvent } from '../registry/life-events';
+import { ADDRESS_CHANGED, BIRTH_REGISTERED, DISABILITY_REGISTERED, INCOME_UPDATED, TURNED_65, type BirthRegistered, type HouseholdEvent } from '../registry/life-events';
 import type { RegistryService } from '../registry/service';
 import type { ServiceCatalogue } from '../services';
 
@@ -154,7 +155,7 @@ export class ProactiveEngine {
     const { pool, registry, audit, notifications } = this.deps;
     const rules = await this.rules.get(pool, await readChangeVersions(pool));
     const columns = await registry.populationColumns({ residentIds });
-    const day = koreanToday();
+    const day = koreanDate();
     const requests = this.noticesFor(rules, columns, day);
     return withTransaction(pool, async (tx) => {
       const evaluated: AuditEntry[] = [];
@@ -232,7 +233,7 @@ export class ProactiveEngine {
     const { pool, registry, audit, notifications } = this.deps;
     try {
       const columns = await registry.populationColumns();
-      const requests = this.noticesFor([rule], columns, koreanToday());
+      const requests = this.noticesFor([rule], columns, koreanDate());
       await pool.query('UPDATE proactive.sweeps SET total = $2, processed = 0 WHERE id = $1', [id, requests.length]);
       await audit.append(pool, {
         actor: PROACTIVE_ACTOR,

@@ -5,7 +5,7 @@
 // progress, and a second sweep notifies nobody twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TestClient, type TestPlatform } from '../../../test/support/platform';
-import { koreanToday } from '../registry/life-events';
+import { koreanDate } from '../../core/period';
 
 let platform: TestPlatform;
 let mois: TestClient;
@@ -45,7 +45,7 @@ const registerBirth = async (parents: number[], nameKo: string) => {
   const response = await mois.request({
     method: 'POST',
     url: '/api/v1/registry/births',
-    json: { parentResidentIds: parents, nameKo, nameRomanized: 'Baby Test', sex: 'M', birthDate: koreanToday() },
+    json: { parentResidentIds: parents, nameKo, nameRomanized: 'Baby Test', sex: 'M', birthDate: koreanDate() },
     headers: { 'x-csrf-token': mois.csrfToken! },
   });
   expect(response.statusCode, response.body).toBe(201);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TestClient, type TestPlatform } from '../../../test/support/platform';
 import { expectProblem } from '../../../test/support/problems';
-import { koreanToday } from './life-events';
+import { koreanDate } from '../../core/period';
 
 let platform: TestPlatform;
 let mois: TestClient;
@@ -33,12 +33,12 @@ const post = (client: TestClient, body: unknown, requestId?: string) =>
 describe('birth registration', () => {
   it('adds the baby to the household and both parents, audited and announced', async () => {
     const before = await platform.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM registry.residents');
-    const response = await post(mois, { parentResidentIds: [parents.head, parents.spouse], nameKo: '김하늘', nameRomanized: 'Kim Haneul', sex: 'F', birthDate: koreanToday() }, 'birth-register-1');
+    const response = await post(mois, { parentResidentIds: [parents.head, parents.spouse], nameKo: '김하늘', nameRomanized: 'Kim Haneul', sex: 'F', birthDate: koreanDate() }, 'birth-register-1');
     expect(response.statusCode, response.body).toBe(201);
     const { childResidentId, householdId } = response.json();
     expect(householdId).toBe(parents.householdId);
     const child = await platform.database.pool.query('SELECT rrn, household_role, birth_date::text FROM registry.residents WHERE id = $1', [childResidentId]);
-    expect(child.rows[0]).toMatchObject({ household_role: 'child', birth_date: koreanToday() });
+    expect(child.rows[0]).toMatchObject({ household_role: 'child', birth_date: koreanDate() });
     expect(child.rows[0].rrn).toMatch(/^\d{6}4\d{6}$/); // born in the 2000s, female → 4
     const relations = await platform.database.pool.query('SELECT resident_id::int, relation FROM registry.family_relations WHERE relative_id = $1 ORDER BY resident_id', [childResidentId]);
     expect(relations.rows).toEqual([
@@ -57,16 +57,16 @@ describe('birth registration', () => {
     const audit = await platform.database.pool.query(`SELECT action, outcome, subject_resident_id::int FROM audit.entries WHERE request_id = 'birth-register-1'`);
     expect(audit.rows).toEqual([{ action: 'registry.birth.register', outcome: 'allowed', subject_resident_id: childResidentId }]);
     const events = await platform.database.pool.query(`SELECT payload FROM events.outbox WHERE topic = 'registry.birth-registered'`);
-    expect(events.rows.map((r) => r.payload)).toContainEqual({ childResidentId, householdId, parentResidentIds: [parents.head, parents.spouse], birthDate: koreanToday() });
+    expect(events.rows.map((r) => r.payload)).toContainEqual({ childResidentId, householdId, parentResidentIds: [parents.head, parents.spouse], birthDate: koreanDate() });
   });
 
   it('only officials of MOIS or the courts register births; the refusal is audited', async () => {
     const mohw = new TestClient(platform.app);
     await mohw.signIn({ staffId: 'MOHW-0001' });
-    expectProblem(await post(mohw, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: koreanToday() }, 'birth-refused-1'), 403, 'FORBIDDEN');
+    expectProblem(await post(mohw, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: koreanDate() }, 'birth-refused-1'), 403, 'FORBIDDEN');
     const resident = new TestClient(platform.app);
     await resident.signIn({ residentId: parents.head });
-    expectProblem(await post(resident, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: koreanToday() }), 403, 'FORBIDDEN');
+    expectProblem(await post(resident, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: koreanDate() }), 403, 'FORBIDDEN');
     await platform.audit.flush();
     const audit = await platform.database.pool.query(`SELECT outcome FROM audit.entries WHERE request_id = 'birth-refused-1'`);
     expect(audit.rows).toEqual([{ outcome: 'denied' }]);
@@ -79,8 +79,8 @@ describe('birth registration', () => {
     const bad = await post(mois, { parentResidentIds: [parents.head], nameKo: 'Kim', nameRomanized: '김', sex: 'M', birthDate: tomorrow });
     const problem = expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(problem.errors.map((e: { field: string }) => e.field).sort()).toEqual(['/body/birthDate', '/body/nameKo', '/body/nameRomanized']);
-    expectProblem(await post(mois, { parentResidentIds: [999_999], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: koreanToday() }), 400, 'VALIDATION_FAILED');
-    expectProblem(await post(mois, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'X', birthDate: koreanToday() }), 400, 'VALIDATION_FAILED');
+    expectProblem(await post(mois, { parentResidentIds: [999_999], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: koreanDate() }), 400, 'VALIDATION_FAILED');
+    expectProblem(await post(mois, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'X', birthDate: koreanDate() }), 400, 'VALIDATION_FAILED');
     expectProblem(await post(mois, { parentResidentIds: [parents.head], nameKo: '김하나', nameRomanized: 'Kim Hana', sex: 'M', birthDate: '2026-02-30' }), 400, 'VALIDATION_FAILED');
     expect(await count()).toBe(before);
   });

@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto';
 import type { AuditLog } from '../../core/audit';
 import { withTransaction, type Pool, type Tx } from '../../core/db';
 import { AppError, type FieldProblem } from '../../core/errors';
+import { koreanDate } from '../../core/period';
 import type { EventBus } from '../../core/events';
 import { DISABILITY_CATEGORIES } from './population/generator';
 import { districtByCode } from './population/regions';
@@ -55,10 +56,6 @@ function validDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/** Today in Korea (UTC+9), YYYY-MM-DD. */
-export function koreanToday(now = new Date()): string {
-  return new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export class LifeEvents {
   constructor(
@@ -93,7 +90,7 @@ export class LifeEvents {
     if (!NAME_KO.test(input.nameKo ?? '')) problems.push({ field: '/body/nameKo', message: 'must be 2–10 Hangul syllables' });
     if (!NAME_ROMANIZED.test(input.nameRomanized ?? '')) problems.push({ field: '/body/nameRomanized', message: 'must be 2–60 Latin letters, spaces, hyphens or apostrophes' });
     if (input.sex !== 'M' && input.sex !== 'F') problems.push({ field: '/body/sex', message: 'must be M or F' });
-    const today = koreanToday();
+    const today = koreanDate();
     if (!validDate(input.birthDate ?? '')) problems.push({ field: '/body/birthDate', message: 'must be a calendar date, YYYY-MM-DD' });
     else if (input.birthDate > today) problems.push({ field: '/body/birthDate', message: 'cannot be in the future' });
     else if (input.birthDate < `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`) problems.push({ field: '/body/birthDate', message: 'a birth is registered within a year (older ones go to the family court)' });
@@ -158,7 +155,7 @@ export class LifeEvents {
       await tx.query(
         `INSERT INTO registry.disabilities (resident_id, category, severity, registered_on) VALUES ($1, $2, $3, $4)
          ON CONFLICT (resident_id) DO UPDATE SET category = EXCLUDED.category, severity = EXCLUDED.severity, registered_on = EXCLUDED.registered_on`,
-        [input.residentId, input.category, input.severity, koreanToday()],
+        [input.residentId, input.category, input.severity, koreanDate()],
       );
       const event: HouseholdEvent = { residentId: input.residentId, householdId: Number(resident.rows[0]!.household_id) };
       await this.audit.append(tx, {
@@ -219,7 +216,7 @@ export class LifeEvents {
   async recordIncome(context: ReadContext, input: { residentId: number; taxYear: number; earnedIncomeKrw: number; businessIncomeKrw: number }): Promise<HouseholdEvent> {
     await this.keeper(context, 'income', 'registry.income.record', `registry/residents/${input.residentId}/income`);
     const problems: FieldProblem[] = [];
-    const thisYear = Number(koreanToday().slice(0, 4));
+    const thisYear = Number(koreanDate().slice(0, 4));
     if (!Number.isInteger(input.taxYear) || input.taxYear < 2000 || input.taxYear >= thisYear) problems.push({ field: '/body/taxYear', message: `must be a past year, 2000–${thisYear - 1}` });
     for (const name of ['earnedIncomeKrw', 'businessIncomeKrw'] as const) {
       if (!Number.isSafeInteger(input[name]) || input[name] < 0) problems.push({ field: `/body/${name}`, message: 'must be a whole number of won, 0 or more' });
@@ -254,7 +251,7 @@ export class LifeEvents {
    * events carry an idempotency key per resident, so running a day twice creates no duplicates
    * downstream). Returns how many.
    */
-  async announceBirthdays(day: string = koreanToday()): Promise<number> {
+  async announceBirthdays(day: string = koreanDate()): Promise<number> {
     if (!validDate(day)) throw new AppError('VALIDATION_FAILED', 'day must be YYYY-MM-DD');
     return withTransaction(this.pool, async (tx) => {
       const born = `${Number(day.slice(0, 4)) - 65}${day.slice(4)}`;
