@@ -375,11 +375,14 @@ export class ExchangeService {
       // requests spending one one-time consent see each other's use.
       const decided: Array<Decision | Readable> = [];
       for (const item of items) decided.push(await this.decide(tx, item, checks));
-      const readable = decided.filter((d): d is Readable => 'readable' in d);
-      for (const product of new Set(readable.map((r) => r.product))) {
-        const subjects = readable.filter((r) => r.product === product).map((r) => r.subject);
-        const records = await this.registry.readDataProducts(tx, product.id, [...new Set(subjects)]);
-        for (const r of readable) if (r.product === product) decided[decided.indexOf(r)] = this.served(r, records.get(r.subject) ?? null, null);
+      const waitingByProduct = new Map<DataProduct, number[]>();
+      decided.forEach((d, i) => {
+        if ('readable' in d) waitingByProduct.set(d.product, [...(waitingByProduct.get(d.product) ?? []), i]);
+      });
+      for (const [product, positions] of waitingByProduct) {
+        const waiting = positions.map((i) => decided[i] as Readable);
+        const records = await this.registry.readDataProducts(tx, product.id, [...new Set(waiting.map((r) => r.subject))]);
+        positions.forEach((i, k) => (decided[i] = this.served(waiting[k]!, records.get(waiting[k]!.subject) ?? null, null)));
       }
       const final = decided as Decision[];
       // Signing (off the event loop) overlaps the audit write and the commit; a signature leaves

@@ -268,6 +268,13 @@ export class ProactiveEngine {
     const requests: SendRequest[] = [];
     sweep(rules, columns, day, (compiled, output: RuleOutput) => {
       const { rule } = compiled;
+      // Where the notice points is the rule's, not the beneficiary's: straight to the application
+      // form — the bundle's when the service is part of one (one application after a birth), else
+      // the service's own.
+      const service = this.deps.catalogue.findService(rule.id);
+      const bundle = service && this.deps.catalogue.bundles().find((b) => b.serviceIds.includes(service.id));
+      const path = bundle ? applyUrl({ kind: 'bundle', id: bundle.id }) : service ? applyUrl({ kind: 'service', id: service.id }) : '/me/benefits';
+      const serviceName = service ? service.name : rule.title;
       const count = rule.entity === 'person' ? columns.personCount : columns.householdCount;
       for (let i = 0; i < count; i++) {
         if (!output.eligible[i]) continue;
@@ -279,10 +286,6 @@ export class ProactiveEngine {
         const input = householdsFromColumns(columns, household, household + 1)[0]!;
         const explanation = explainDecision(rule, input, beneficiary === null ? 0 : beneficiary - start, day);
         const amount = output.amount[i]!;
-        const service = this.deps.catalogue.findService(rule.id);
-        // Straight to the application form: the bundle's when the service is part of one (one application after a birth), else the service's own.
-        const bundle = service && this.deps.catalogue.bundles().find((b) => b.serviceIds.includes(service.id));
-        const path = bundle ? applyUrl({ kind: 'bundle', id: bundle.id }) : service ? applyUrl({ kind: 'service', id: service.id }) : '/me/benefits';
         const beneficiaryKey = beneficiary === null ? `household:${columns.householdId[household]}` : `resident:${columns.residentId[beneficiary]}`;
         for (const recipient of recipients) {
           const residentId = columns.residentId[recipient]!;
@@ -291,7 +294,7 @@ export class ProactiveEngine {
             category: rule.category,
             templateId: 'benefit-eligible',
             personalisation: {
-              serviceName: service ? service.name : rule.title,
+              serviceName,
               reason: explanation.summary,
               amount: formatAmount(amount, rule.benefit?.period ?? null),
               link: `${this.deps.publicBaseUrl}${path}`,

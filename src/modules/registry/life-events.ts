@@ -64,16 +64,13 @@ export class LifeEvents {
     private readonly events: EventBus,
   ) {}
 
-  private keeper(context: ReadContext, kind: keyof typeof KEEPERS, action: string, resource: string): Promise<void> {
+  /** Lets only the officials who keep this register through; a refusal is audited. */
+  private async keeper(context: ReadContext, kind: keyof typeof KEEPERS, action: string, resource: string): Promise<void> {
     const principal = context.principal;
     if (!principal) throw new AppError('UNAUTHENTICATED');
-    const allowed = principal.role === 'official' && (KEEPERS[kind] as readonly string[]).includes(principal.agencyCode ?? '');
-    if (allowed) return Promise.resolve();
-    return this.audit
-      .append(this.pool, { actor: context.actor, action, purpose: 'Recording a life event in a base registry', resource, outcome: 'denied', requestId: context.requestId })
-      .then(() => {
-        throw new AppError('FORBIDDEN', `Only officials of ${KEEPERS[kind].join(' or ')} record this.`);
-      });
+    if (principal.role === 'official' && (KEEPERS[kind] as readonly string[]).includes(principal.agencyCode ?? '')) return;
+    await this.audit.append(this.pool, { actor: context.actor, action, purpose: 'Recording a life event in a base registry', resource, outcome: 'denied', requestId: context.requestId });
+    throw new AppError('FORBIDDEN', `Only officials of ${KEEPERS[kind].join(' or ')} record this.`);
   }
 
   /**
