@@ -10,7 +10,7 @@
 // change that matters (a second child raises the child allowance) is a new key. Residents who
 // opted out of a category get nothing (the notifications module decides). Reading the registry
 // for this is audited per resident evaluated, in the transaction that creates the notices.
-import type { AuditEntry, AuditLog } from '../../core/audit';
+import type { AuditActor, AuditEntry, AuditLog } from '../../core/audit';
 import { readChangeVersions, VersionedCache } from '../../core/change-versions';
 import { withTransaction, type Pool } from '../../core/db';
 import { koreanDate } from '../../core/period';
@@ -177,15 +177,30 @@ export class ProactiveEngine {
   }
 
   /** Starts sweeping the whole population for one published rule; the sweep runs in the background, its progress in sweepStatus. */
-  async startSweep(ruleId: string, cause: string): Promise<SweepStatus> {
+  async startSweep(ruleId: string, cause: string, startedBy?: { actor: AuditActor; requestId: string }): Promise<SweepStatus> {
     const rule = (await this.deps.eligibility.publishedRules()).find((r) => r.rule.id === ruleId);
     if (!rule) throw new AppError('NOT_FOUND', `There is no published rule ${ruleId}.`);
-    const row = await this.deps.pool.query<SweepRow>(
-      `INSERT INTO proactive.sweeps (rule_id, rule_version, cause) VALUES ($1, $2, $3)
-       RETURNING id, rule_id, rule_version, status, total, processed, created, duplicates, suppressed, started_at, finished_at, error`,
-      [ruleId, rule.rule.version, cause],
-    );
-    const status = toStatus(row.rows[0]!);
+    const status = await withTransaction(this.deps.pool, async (tx) => {
+      const row = await tx.query<SweepRow>(
+        `INSERT INTO proactive.sweeps (rule_id, rule_version, cause) VALUES ($1, $2, $3)
+         RETURNING id, rule_id, rule_version, status, total, processed, created, duplicates, suppressed, started_at, finished_at, error`,
+        [ruleId, rule.rule.version, cause],
+      );
+      const started = toStatus(row.rows[0]!);
+      // A sweep someone starts by hand is theirs on the record; one a publication starts is the publication's.
+      if (startedBy) {
+        await this.deps.audit.append(tx, {
+          actor: startedBy.actor,
+          action: 'proactive.sweep.start',
+          purpose: 'Checking the whole population for a published benefit rule (proactive notification)',
+          resource: `eligibility/rules/${ruleId}/versions/${rule.rule.version}`,
+          outcome: 'allowed',
+          requestId: startedBy.requestId,
+          details: { sweepId: started.id },
+        });
+      }
+      return started;
+    });
     this.track(this.runSweep(status.id, rule));
     return status;
   }

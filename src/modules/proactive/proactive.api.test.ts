@@ -139,9 +139,12 @@ describe('publishing a rule sweeps the population', () => {
   it('notifies the newly eligible with progress, and a second sweep notifies nobody twice', async () => {
     const operator = new TestClient(platform.app);
     await operator.signIn({ staffId: 'MOIS-OPS-01' });
-    const started = await operator.request({ method: 'POST', url: '/api/v1/proactive/sweeps', json: { ruleId: 'basic-pension' }, headers: { 'x-csrf-token': operator.csrfToken! } });
+    const started = await operator.request({ method: 'POST', url: '/api/v1/proactive/sweeps', json: { ruleId: 'basic-pension' }, headers: { 'x-csrf-token': operator.csrfToken!, 'x-request-id': 'sweep-started-by-hand' } });
     expect(started.statusCode, started.body).toBe(202);
     const id = started.json().id;
+    await platform.audit.flush();
+    const audited = await platform.database.pool.query(`SELECT actor_role, action, details->>'sweepId' AS sweep FROM audit.entries WHERE request_id = 'sweep-started-by-hand'`);
+    expect(audited.rows).toEqual([{ actor_role: 'operator', action: 'proactive.sweep.start', sweep: String(id) }]);
     const status = async () => (await operator.request({ url: `/api/v1/proactive/sweeps/${id}` })).json();
     const done = await waitFor(status, (s) => s.status !== 'running', 30_000);
     expect(done).toMatchObject({ status: 'done', ruleId: 'basic-pension', error: null });

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requirePrincipal } from '../../core/auth';
+import { actorOf, requirePrincipal } from '../../core/auth';
 import { problemResponses } from '../../core/schemas';
 import type { ProactiveEngine } from './engine';
 
@@ -58,14 +58,15 @@ export function proactiveRoutes(engine: ProactiveEngine) {
       {
         schema: {
           tags: ['services'],
-          summary: 'Sweep the whole population for a published rule again and notify whoever is newly eligible (operator; runs in the background)',
+          summary: 'Sweep the whole population for a published rule again and notify whoever is newly eligible (operator; audited; runs in the background)',
           body: Type.Object({ ruleId: Type.String({ maxLength: 80 }) }, { additionalProperties: false }),
           response: { 202: SweepSchema, ...problemResponses(400, 401, 403, 404) },
         },
       },
       async (request, reply) => {
         const principal = requirePrincipal(request, ['operator']);
-        return reply.status(202).send(await engine.startSweep(request.body.ruleId, `started by ${principal.accountId}`));
+        const status = await engine.startSweep(request.body.ruleId, `started by ${principal.accountId}`, { actor: actorOf(request), requestId: request.id });
+        return reply.status(202).send(status);
       },
     );
   };
