@@ -131,7 +131,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   proactive.subscribe();
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
-  const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
+  const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl, agreements });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });

@@ -1,7 +1,8 @@
 // The data catalogue in a real browser with JavaScript off: search and filter with a facet checkbox
-// in Korean, open a dataset, switch to English; an official opens a restricted registry product
-// and starts an access-agreement request for it. Every page passes axe (WCAG 2.2 AA).
+// in Korean, open a dataset, switch to English; an official under an agreement opens a restricted
+// registry product and starts an access-agreement request for it. Every page passes axe (WCAG 2.2 AA).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agreeChildrenForWelfare } from '../support/agreements';
 import { expectAccessible, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
@@ -56,13 +57,15 @@ describe('/catalog', () => {
     await context.close();
   });
 
-  it('lets an official start an access-agreement request from a restricted registry product', async () => {
+  it('lets an official whose agency holds an agreement start a further access-agreement request from a restricted registry product', async () => {
+    await agreeChildrenForWelfare(harness.platform.agreements);
     const context = await harness.newContext();
     const page = await context.newPage();
     await signInAsStaff(page, 'MOHW-0001');
     await page.goto('/catalog?lang=ko&access=restricted');
     const restricted = page.locator('#search-results h3 a');
-    expect(await restricted.count()).toBeGreaterThan(3);
+    // Its own ministry's disability register and the courts' family data it has agreed; nothing else restricted.
+    expect((await restricted.allTextContents()).length).toBe(2);
     await restricted.filter({ hasText: '자녀 정보' }).click();
     await page.waitForURL((url) => url.pathname === '/datasets/family.children');
     await expectAccessible(page, 'ko');

@@ -242,3 +242,14 @@ export async function activeForClient(
   );
   return result.rows;
 }
+
+/** The data products some subsystem of the member (agency) `memberCode` may read now under an active agreement. */
+export async function activeProductsForMember(db: Queryable, query: { memberCode: string; at: Date }): Promise<string[]> {
+  const result = await db.query<{ product_id: string }>(
+    `SELECT DISTINCT a.product_id FROM agreements.agreements a
+      WHERE split_part(a.client_subsystem, '/', 3) = $1 AND a.status = 'active' AND a.valid_from <= $2 AND a.valid_until > $2
+      ORDER BY a.product_id`,
+    [query.memberCode, query.at],
+  );
+  return result.rows.map((row) => row.product_id);
+}

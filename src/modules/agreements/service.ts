@@ -377,6 +377,14 @@ export class AgreementsService {
   }
 
   /**
+   * The data products any subsystem of the agency `agencyCode` may read now under an active
+   * agreement (the data catalogue shows an agency's officials the restricted entries it has agreed).
+   */
+  agreedProducts(agencyCode: string): Promise<string[]> {
+    return repository.activeProductsForMember(this.pool, { memberCode: agencyCode, at: new Date() });
+  }
+
+  /**
    * The services (data products) `clientSubsystem` may call now under active agreements, on one
    * provider subsystem or on all; each once, with the agreement that allows it.
    */

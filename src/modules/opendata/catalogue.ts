@@ -1,9 +1,11 @@
 // The data catalogue as the pages, the DCAT output and the CKAN API use it. `OpenDataCatalogue.open`
 // loads the seed into the tables (idempotent) and reads them into an immutable snapshot with its
 // search index: the catalogue is small metadata read on every request, so answers come from memory.
-// Visibility is decided here, once: the public (and residents) see public entries only; officials,
-// the operator and auditors see restricted and closed entries too. An entry a viewer may not see
-// does not exist for them (404, never 403), so its existence does not leak.
+// Visibility is decided here, once (`canSee`): the public and residents see public entries only.
+// The operator and auditors see every entry. An agency's officials see their own agency's
+// restricted and closed entries, and another agency's restricted entry only while their agency holds
+// an active access agreement for that data product. An entry a viewer may not see does not exist for
+// them (404, never 403), so its existence does not leak.
 import type { Role } from '../../core/auth';
 import type { Pool } from '../../core/db';
 import { AppError } from '../../core/errors';
@@ -26,15 +28,34 @@ export const DEFAULT_ROWS = 20;
 /** CKAN's own ceiling for `rows`. */
 export const MAX_ROWS = 1000;
 
-/** Who is looking: decides which access levels exist for them. */
+/** Who is looking: decides which entries exist for them (see `canSee`). */
 export interface Viewer {
   role: Role | null;
+  /** The agency an official acts for. */
+  agencyCode?: string | null;
+  /** The data products the official's agency may read now under an active access agreement. */
+  agreedProducts?: ReadonlySet<string>;
+}
+
+/** Who answers which data products an agency has agreed (the agreements module). */
+export interface AgreementsPort {
+  agreedProducts(agencyCode: string): Promise<string[]>;
 }
 
 export const GOVERNMENT_ROLES: readonly Role[] = ['official', 'operator', 'auditor'];
+const SEES_EVERY_ENTRY: readonly Role[] = ['operator', 'auditor'];
 
+/** The access levels that can exist for the viewer at all (government roles: every level). */
 export function visibleLevels(viewer: Viewer): readonly AccessLevel[] {
   return viewer.role && GOVERNMENT_ROLES.includes(viewer.role) ? ACCESS_LEVELS : ['public'];
+}
+
+export function canSee(viewer: Viewer, entry: DatasetEntry): boolean {
+  if (entry.accessLevel === 'public') return true;
+  if (!viewer.role || !GOVERNMENT_ROLES.includes(viewer.role)) return false;
+  if (SEES_EVERY_ENTRY.includes(viewer.role)) return true;
+  if (viewer.agencyCode && entry.publisher.code === viewer.agencyCode) return true;
+  return entry.accessLevel === 'restricted' && entry.dataProductId !== null && (viewer.agreedProducts?.has(entry.dataProductId) ?? false);
 }
 
 export type SortKey = 'relevance' | 'title' | 'modified' | 'id';
@@ -85,15 +106,26 @@ export class OpenDataCatalogue {
     private readonly pool: Pool,
     readonly baseUrl: string,
     snapshot: Snapshot,
+    private readonly agreements: AgreementsPort | undefined,
   ) {
     this.snapshot = snapshot;
   }
 
   /** Loads the seed into the tables if it changed, then reads the catalogue from them. */
-  static async open(pool: Pool, options: { baseUrl: string; seed?: repository.CatalogueSeed }): Promise<OpenDataCatalogue> {
+  static async open(pool: Pool, options: { baseUrl: string; seed?: repository.CatalogueSeed; agreements?: AgreementsPort }): Promise<OpenDataCatalogue> {
     await repository.loadSeed(pool, options.seed ?? { publishers: PUBLISHERS, datasets: seedDatasets() });
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
-    return new OpenDataCatalogue(pool, baseUrl, await readSnapshot(pool, baseUrl));
+    return new OpenDataCatalogue(pool, baseUrl, await readSnapshot(pool, baseUrl), options.agreements);
+  }
+
+  /**
+   * The viewer a signed-in person (or nobody) is. An official's agreed data products are read at
+   * each request, so an agreement's activation or suspension shows at once.
+   */
+  async viewerFor(principal: { role: Role; agencyCode: string | null } | null | undefined): Promise<Viewer> {
+    if (!principal) return { role: null };
+    if (principal.role !== 'official' || !principal.agencyCode || !this.agreements) return { role: principal.role, agencyCode: principal.agencyCode };
+    return { role: principal.role, agencyCode: principal.agencyCode, agreedProducts: new Set(await this.agreements.agreedProducts(principal.agencyCode)) };
   }
 
   async reload(): Promise<void> {
@@ -103,7 +135,7 @@ export class OpenDataCatalogue {
   /** The entry when it exists and the viewer may see it. */
   find(id: string, viewer: Viewer): DatasetEntry | undefined {
     const entry = this.snapshot.byId.get(id);
-    return entry && visibleLevels(viewer).includes(entry.accessLevel) ? entry : undefined;
+    return entry && canSee(viewer, entry) ? entry : undefined;
   }
 
   /** The entry, or a 404 DATASET_NOT_FOUND problem (also when the viewer may not see it). */
@@ -115,8 +147,7 @@ export class OpenDataCatalogue {
 
   /** Every entry the viewer may see, in catalogue order. */
   entries(viewer: Viewer): DatasetEntry[] {
-    const levels = visibleLevels(viewer);
-    return this.snapshot.entries.filter((entry) => levels.includes(entry.accessLevel));
+    return this.snapshot.entries.filter((entry) => canSee(viewer, entry));
   }
 
   publishers(): Publisher[] {
@@ -139,7 +170,6 @@ export class OpenDataCatalogue {
     const q = query.q?.trim() ?? '';
     if (query.q !== undefined) assertSearchable(query.q);
 
-    const levels = visibleLevels(viewer);
     const scores = new Map<string, number>();
     let candidates: DatasetEntry[];
     if (q) {
@@ -152,7 +182,7 @@ export class OpenDataCatalogue {
       candidates = this.snapshot.entries;
     }
     const filters = query.filters ?? [];
-    const matching = candidates.filter((entry) => levels.includes(entry.accessLevel) && filters.every((clause) => matchesFacet(entry, clause.facet, clause.anyOf)));
+    const matching = candidates.filter((entry) => canSee(viewer, entry) && filters.every((clause) => matchesFacet(entry, clause.facet, clause.anyOf)));
 
     const sort = query.sort?.length ? query.sort : [{ key: q ? 'relevance' : 'id', descending: q !== '' } as SortOrder];
     const locale = query.locale ?? 'ko';

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../core/errors';
 import type { Locale } from '../../core/i18n';
-import type { FacetClause, OpenDataCatalogue, SortOrder } from './catalogue';
+import type { FacetClause, OpenDataCatalogue, SortOrder, Viewer } from './catalogue';
 import { MAX_ROWS } from './catalogue';
 import { FREQUENCIES, LICENCE_CODES, LICENCES, THEMES, type DatasetEntry, type Facet } from './model';
 import { facetLabel } from './pages';
@@ -182,11 +182,12 @@ export function packageOf(entry: DatasetEntry, locale: Locale, catalogue: OpenDa
 export function ckanRoutes(catalogue: OpenDataCatalogue) {
   const help = (action: string) => `${catalogue.baseUrl}/api/3/action/help_show?name=${action}`;
 
-  async function answer(request: FastifyRequest, reply: FastifyReply, action: string, run: () => unknown) {
+  async function answer(request: FastifyRequest, reply: FastifyReply, action: string, run: (viewer: Viewer) => unknown) {
     try {
       if (request.validationError) throw new CkanError('Validation Error', { message: 'Each parameter may be given once, as text' });
-      const result = run();
-      setCaching(reply, viewerOf(request));
+      const viewer = await viewerOf(request, catalogue);
+      const result = run(viewer);
+      setCaching(reply, viewer);
       return reply.send({ help: help(action), success: true, result });
     } catch (error) {
       let ckan: CkanError | undefined;
@@ -217,7 +218,7 @@ export function ckanRoutes(catalogue: OpenDataCatalogue) {
         },
       },
       async (request, reply) =>
-        answer(request, reply, 'package_search', () => {
+        answer(request, reply, 'package_search', (viewer) => {
           const query = request.query as Record<string, string | undefined>;
           const rows = integerParam('rows', query.rows, DEFAULT_ROWS, MAX_ROWS);
           const start = integerParam('start', query.start, 0, 1_000_000);
@@ -242,7 +243,7 @@ export function ckanRoutes(catalogue: OpenDataCatalogue) {
           if (query.include_private?.toLowerCase() === 'false') filters.push({ facet: 'access', anyOf: ['public'] });
 
           const locale = request.locale;
-          const result = catalogue.search({ q, filters, sort, offset: start, limit: rows, locale }, viewerOf(request));
+          const result = catalogue.search({ q, filters, sort, offset: start, limit: rows, locale }, viewer);
           const facets: Record<string, Record<string, number>> = {};
           const searchFacets: Record<string, unknown> = {};
           for (const field of facetFields) {
@@ -277,10 +278,10 @@ export function ckanRoutes(catalogue: OpenDataCatalogue) {
         },
       },
       async (request, reply) =>
-        answer(request, reply, 'package_show', () => {
+        answer(request, reply, 'package_show', (viewer) => {
           const { id } = request.query as { id?: string };
           if (id === undefined || id.trim() === '') throw validation('id', 'Missing value');
-          return packageOf(catalogue.get(id.trim(), viewerOf(request)), request.locale, catalogue);
+          return packageOf(catalogue.get(id.trim(), viewer), request.locale, catalogue);
         }),
     );
   };

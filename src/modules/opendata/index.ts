@@ -4,8 +4,8 @@
 // search and facets; DCAT-AP output in JSON-LD and Turtle; and the CKAN action API subset
 // (package_search, package_show). Other modules use `OpenDataCatalogue`: find, get, entries,
 // search, publishers, findPublisher; viewers are { role } and visibility is decided inside.
-export { OpenDataCatalogue, DEFAULT_ROWS, MAX_ROWS, GOVERNMENT_ROLES, visibleLevels, facetValues } from './catalogue';
-export type { DatasetQuery, DatasetSearchResult, FacetClause, FacetCounts, SortOrder, SortKey, Viewer } from './catalogue';
+export { OpenDataCatalogue, DEFAULT_ROWS, MAX_ROWS, GOVERNMENT_ROLES, visibleLevels, canSee, facetValues } from './catalogue';
+export type { DatasetQuery, DatasetSearchResult, FacetClause, FacetCounts, SortOrder, SortKey, Viewer, AgreementsPort } from './catalogue';
 export { ACCESS_LEVELS, FACETS, FORMATS, FREQUENCIES, LICENCES, THEMES } from './model';
 export type { AccessLevel, DataService, DatasetEntry, Distribution, Facet, Publisher } from './model';
 export { datasetNode, catalogueNodes } from './dcat';

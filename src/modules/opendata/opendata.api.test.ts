@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, TestClient, type TestPlatform } from '../../../test/support/platform';
 import { expectProblem } from '../../../test/support/problems';
 import { Graph, jsonLdTriples, NS, parseTurtle } from '../../../test/support/rdf';
+import { agreeChildrenForWelfare } from '../../../test/support/agreements';
+import { contextOf, staff } from '../../../test/support/staff';
 import { DATA_PRODUCTS } from '../registry/data-products';
 import { seedDatasets } from './seed';
 
@@ -13,7 +15,9 @@ let platform: TestPlatform;
 let anonymous: TestClient;
 let resident: TestClient;
 let official: TestClient;
+let otherOfficial: TestClient;
 let operator: TestClient;
+let auditor: TestClient;
 
 const ALL = seedDatasets();
 const PUBLIC = ALL.filter((d) => d.accessLevel === 'public');
@@ -26,8 +30,12 @@ beforeAll(async () => {
   expect((await resident.signIn({ residentId: 3 })).statusCode).toBe(303);
   official = new TestClient(platform.app);
   expect((await official.signIn({ staffId: 'MOHW-0001' })).statusCode).toBe(303);
+  otherOfficial = new TestClient(platform.app);
+  expect((await otherOfficial.signIn({ staffId: 'MOEL-0001' })).statusCode).toBe(303);
   operator = new TestClient(platform.app);
   expect((await operator.signIn({ staffId: 'MOIS-OPS-01' })).statusCode).toBe(303);
+  auditor = new TestClient(platform.app);
+  expect((await auditor.signIn({ staffId: 'BAI-AUD-01' })).statusCode).toBe(303);
 });
 afterAll(async () => {
   await platform?.close();
@@ -66,7 +74,7 @@ async function wholeCatalogue(client: TestClient, format: 'jsonld' | 'ttl', page
 }
 
 describe('who sees what', () => {
-  it('the public and residents see public entries only; officials also restricted and closed', async () => {
+  it('the public and residents see public entries only; the operator and auditors see every entry', async () => {
     for (const client of [anonymous, resident]) {
       expect((await search(client, 'rows=1000')).count).toBe(PUBLIC.length);
       expectProblem(await get(client, '/datasets/resident.basic.jsonld'), 404, 'DATASET_NOT_FOUND');
@@ -78,7 +86,7 @@ describe('who sees what', () => {
       expect(html).toContain(`of ${PUBLIC.length} datasets`);
       expect(html).not.toContain('/datasets/resident.basic');
     }
-    for (const client of [official, operator]) {
+    for (const client of [operator, auditor]) {
       const all = await search(client, 'rows=1000');
       expect(all.count).toBe(ALL.length);
       expect(all.facets.access_level).toEqual({ public: PUBLIC.length, restricted: DATA_PRODUCTS.length, closed: ALL.length - PUBLIC.length - DATA_PRODUCTS.length });
@@ -92,8 +100,36 @@ describe('who sees what', () => {
     expect((await get(anonymous, '/catalog.ttl')).headers['cache-control']).toBe('public, max-age=300');
   });
 
+  it("an official sees their own agency's restricted and closed entries, and another agency's restricted entry only under an active agreement", async () => {
+    const own = ALL.filter((d) => d.accessLevel !== 'public' && d.publisher === 'MOHW').map((d) => d.id).sort();
+    expect(own).toContain('disability.status');
+    const notOwn = ALL.filter((d) => d.accessLevel !== 'public' && d.publisher !== 'MOHW');
+    const nonPublic = async (client: TestClient) => names(await search(client, 'rows=1000&include_private=true')).filter((n: string) => !PUBLIC.some((p) => p.id === n)).sort();
+
+    // Without an agreement: the courts' family data and the ministry's closed ledger do not exist for the welfare official.
+    expect(await nonPublic(official)).toEqual(own);
+    expectProblem(await get(official, '/datasets/family.children'), 404, 'DATASET_NOT_FOUND');
+    expect((await get(official, '/api/3/action/package_show?id=family.children')).statusCode).toBe(404);
+    expectProblem(await get(official, `/datasets/${notOwn.find((d) => d.accessLevel === 'closed')!.id}`), 404, 'DATASET_NOT_FOUND');
+    expect((await get(official, '/catalog?lang=en')).body).not.toContain('/datasets/family.children"');
+
+    const agreementId = await agreeChildrenForWelfare(platform.agreements);
+    expect(await nonPublic(official)).toEqual([...own, 'family.children'].sort());
+    expect((await get(official, '/datasets/family.children')).statusCode).toBe(200);
+    expect((await get(official, '/api/3/action/package_show?id=family.children')).json()).toMatchObject({ success: true, result: { name: 'family.children' } });
+    // Another agency's official, whose agency holds no agreement, still cannot see it.
+    expectProblem(await get(otherOfficial, '/datasets/family.children'), 404, 'DATASET_NOT_FOUND');
+    expect(await nonPublic(otherOfficial)).not.toContain('family.children');
+
+    // A suspended agreement is no agreement.
+    await platform.agreements.suspend(contextOf(staff('operator', 'MOIS', 'MOIS-OPS-01')), agreementId, 'Review of the purpose');
+    expectProblem(await get(official, '/datasets/family.children'), 404, 'DATASET_NOT_FOUND');
+    await platform.agreements.resume(contextOf(staff('operator', 'MOIS', 'MOIS-OPS-01')), agreementId);
+    expect((await get(official, '/datasets/family.children')).statusCode).toBe(200);
+  });
+
   it('lists every registry data product as a restricted entry held by its registry', async () => {
-    const restricted = await search(official, 'fq=access_level:restricted&rows=1000');
+    const restricted = await search(operator, 'fq=access_level:restricted&rows=1000');
     expect(names(restricted).sort()).toEqual(DATA_PRODUCTS.map((p) => p.id).sort());
     for (const product of DATA_PRODUCTS) {
       const pkg = restricted.results.find((p: { name: string }) => p.name === product.id);
@@ -103,7 +139,7 @@ describe('who sees what', () => {
     }
   });
 
-  it('gives an official a button that opens the agreement request for that product, prefilled', async () => {
+  it('gives an official under an agreement a button that opens a further agreement request for that product, prefilled', async () => {
     const page = await get(official, '/datasets/family.children?lang=en');
     expect(page.statusCode).toBe(200);
     const href = /id="request-access" href="([^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
@@ -115,7 +151,8 @@ describe('who sees what', () => {
     const forOperator = await get(operator, '/datasets/family.children?lang=en');
     expect(forOperator.body).not.toContain('id="request-access"');
     expect(forOperator.body).toContain('Officials of the agency that needs the data request the agreement.');
-    // Public datasets have no such button.
+    // Nor does the holding agency get a button for its own data, nor do public datasets have one.
+    expect((await get(official, '/datasets/disability.status')).body).not.toContain('id="request-access"');
     expect((await get(official, '/datasets/kma-earthquakes')).body).not.toContain('id="request-access"');
   });
 });
@@ -123,7 +160,7 @@ describe('who sees what', () => {
 describe('DCAT-AP 3 output', () => {
   it('every dataset carries the mandatory and recommended properties, in JSON-LD and in Turtle, over every page', async () => {
     for (const format of ['jsonld', 'ttl'] as const) {
-      const { graph, pages, total } = await wholeCatalogue(official, format, 10);
+      const { graph, pages, total } = await wholeCatalogue(operator, format, 10);
       expect(total).toBe(ALL.length);
       expect(pages).toBe(Math.ceil(ALL.length / 10));
       const [catalog] = graph.subjectsOfType(`${NS.dcat}Catalog`);
@@ -155,8 +192,8 @@ describe('DCAT-AP 3 output', () => {
 
   it('says the same in JSON-LD and in Turtle', async () => {
     for (const url of ['/catalog.%s?page=2&pageSize=7', '/datasets/resident.household.%s', '/datasets/seoul-bike-rentals.%s']) {
-      const jsonld = new Graph(jsonLdTriples(JSON.parse((await get(official, url.replace('%s', 'jsonld'))).body)));
-      const turtle = new Graph(parseTurtle((await get(official, url.replace('%s', 'ttl'))).body));
+      const jsonld = new Graph(jsonLdTriples(JSON.parse((await get(operator, url.replace('%s', 'jsonld'))).body)));
+      const turtle = new Graph(parseTurtle((await get(operator, url.replace('%s', 'ttl'))).body));
       expect(jsonld.triples.length).toBeGreaterThan(20);
       // Only the page's own URL differs (it names the format).
       expect(turtle.signature()).toEqual(jsonld.signature().map((line) => line.replaceAll('/catalog.jsonld?', '/catalog.ttl?')).sort());

@@ -221,7 +221,7 @@ ${
   entry.accessLevel === 'restricted'
     ? html`<div class="notice" id="access-notice"><p>${t(locale, messages.restrictedNote)}</p>
 ${
-  entry.dataProductId && role === 'official'
+  entry.dataProductId && role === 'official' && request.principal?.agencyCode !== entry.publisher.code
     ? html`<p><a class="button" id="request-access" href="/console/agreements/new?product=${encodeURIComponent(entry.dataProductId)}&amp;lang=${locale}">${t(locale, messages.requestAccess)}</a></p>`
     : html`<p>${t(locale, messages.restrictedOfficialsOnly)}</p>`
 }</div>`

@@ -23,8 +23,8 @@ export function rdfFormatAsked(accept: string | undefined): 'jsonld' | 'ttl' | n
   return null;
 }
 
-export function viewerOf(request: FastifyRequest): Viewer {
-  return { role: request.principal?.role ?? null };
+export function viewerOf(request: FastifyRequest, catalogue: OpenDataCatalogue): Promise<Viewer> {
+  return catalogue.viewerFor(request.principal);
 }
 
 /**
@@ -74,7 +74,7 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
         if (asked) return reply.header('vary', 'accept, cookie').redirect(`/catalog.${asked}`, 303);
         const query = request.query;
         const selection: FacetSelection = Object.fromEntries(FACETS.map((facet) => [facet, query[facet] ?? []]));
-        const viewer = viewerOf(request);
+        const viewer = await viewerOf(request, catalogue);
         setCaching(reply, viewer);
         return renderCatalogue(request, reply, catalogue, viewer, { q: query.q?.trim() ?? '', selection, page: query.page ?? 1 });
       },
@@ -93,7 +93,7 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
           },
         },
         async (request, reply) => {
-          const viewer = viewerOf(request);
+          const viewer = await viewerOf(request, catalogue);
           const page = request.query.page ?? 1;
           const pageSize = request.query.pageSize ?? DCAT_PAGE_SIZE;
           const visible = catalogue.entries(viewer);
@@ -134,7 +134,7 @@ export function openDataRoutes(catalogue: OpenDataCatalogue) {
         const format = raw.endsWith('.jsonld') ? 'jsonld' : raw.endsWith('.ttl') ? 'ttl' : (rdfFormatAsked(request.headers.accept) ?? 'html');
         const suffixed = /\.(jsonld|ttl)$/.test(raw);
         const id = suffixed ? raw.slice(0, raw.lastIndexOf('.')) : raw;
-        const viewer = viewerOf(request);
+        const viewer = await viewerOf(request, catalogue);
         const entry = catalogue.get(id, viewer);
         setCaching(reply, viewer);
         if (!suffixed) reply.header('vary', 'accept, cookie');
