@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: a throwaway migrated database (embedded unless DATABASE_URL is set),
 // timing, and JSON output.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase, startEmbeddedPostgres, type Pool } from '../src/core/db';
 import { migrate } from '../src/core/migrate';
@@ -47,5 +47,5 @@ export function printResult(result: Record<string, unknown>): void {
 }
 
 export function machine() {
-  return { node: process.version, cpus: (globalThis as any).navigator?.hardwareConcurrency ?? undefined };
+  return { node: process.version, cpus: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30) };
 }
