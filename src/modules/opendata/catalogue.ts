@@ -10,7 +10,7 @@ import type { Role } from '../../core/auth';
 import type { Pool } from '../../core/db';
 import { AppError } from '../../core/errors';
 import type { Locale } from '../../core/i18n';
-import { assertSearchable, SearchIndex, type SearchDocument } from '../services';
+import { assertSearchable, SearchIndex, type SearchDocument, type SearchFields } from '../services';
 import {
   ACCESS_LEVELS,
   FACETS,
@@ -96,7 +96,7 @@ interface Snapshot {
   byId: Map<string, DatasetEntry>;
   position: Map<string, number>;
   publishers: Map<string, Publisher>;
-  index: SearchIndex;
+  index: SearchIndex<DatasetSearchField>;
 }
 
 export class OpenDataCatalogue {
@@ -254,21 +254,30 @@ async function readSnapshot(pool: Pool, baseUrl: string): Promise<Snapshot> {
     byId: new Map(entries.map((entry) => [entry.id, entry])),
     position: new Map(entries.map((entry, i) => [entry.id, i])),
     publishers,
-    index: new SearchIndex(entries.map(searchDocumentOf)),
+    index: new SearchIndex(entries.map(searchDocumentOf), DATASET_SEARCH_FIELDS),
   };
 }
 
-/** What search looks at in an entry, mapped onto the service search's weighted fields. */
-export function searchDocumentOf(entry: DatasetEntry): SearchDocument {
+type DatasetSearchField = 'title' | 'keywords' | 'themes' | 'publisher' | 'description' | 'coverage';
+
+/** How an entry's texts weigh in search: title most, then keywords, themes, publisher, description, coverage and formats. */
+export const DATASET_SEARCH_FIELDS: SearchFields<DatasetSearchField> = {
+  weights: { title: 10, keywords: 6, themes: 4, publisher: 3, description: 2, coverage: 1 },
+  name: 'title',
+  typoTolerant: ['title', 'keywords'],
+};
+
+/** What search looks at in an entry, field by field (see DATASET_SEARCH_FIELDS). */
+export function searchDocumentOf(entry: DatasetEntry): SearchDocument<DatasetSearchField> {
   return {
     id: entry.id,
     fields: {
-      name: `${entry.title.ko} ${entry.title.en}`,
+      title: `${entry.title.ko} ${entry.title.en}`,
       keywords: `${entry.keywords.ko.join(' ')} ${entry.keywords.en.join(' ')}`,
-      lifeEvents: entry.themes.map((theme) => `${THEMES[theme].ko} ${THEMES[theme].en}`).join(' '),
-      agency: `${entry.publisher.name.ko} ${entry.publisher.name.en} ${entry.publisher.code}`,
+      themes: entry.themes.map((theme) => `${THEMES[theme].ko} ${THEMES[theme].en}`).join(' '),
+      publisher: `${entry.publisher.name.ko} ${entry.publisher.name.en} ${entry.publisher.code}`,
       description: `${entry.description.ko} ${entry.description.en}`,
-      legalBasis: `${entry.spatial.name.ko} ${entry.spatial.name.en} ${entry.distributions.map((d) => d.format).join(' ')}`,
+      coverage: `${entry.spatial.name.ko} ${entry.spatial.name.en} ${entry.distributions.map((d) => d.format).join(' ')}`,
     },
   };
 }

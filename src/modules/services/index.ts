@@ -10,6 +10,6 @@ export type { LifeEventSummary, ServiceFilter, ServicePage, ServiceSearchHit } f
 export { BENEFIT_CATEGORIES, CHANNELS, LIFE_EVENT_CODES, LIFE_EVENTS, isLifeEventCode } from './model';
 export type { Agency, BenefitCategory, CatalogueService, Channel, LifeEvent, LifeEventCode, RequiredDocument, ServiceBundle } from './model';
 export { MAX_QUERY_LENGTH, SearchIndex, assertSearchable } from './search';
-export type { SearchDocument, SearchHit } from './search';
+export type { SearchDocument, SearchFields, SearchHit } from './search';
 export { serviceRoutes } from './routes';
 export { servicePages } from './pages';

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors';
 import { editDistance, hangulCompact, SearchIndex, substringDistance } from './search';
 import { SEED_AGENCIES, SEED_BUNDLES, SEED_SERVICES } from './seed';
-import { catalogueServices, searchDocumentOf } from './service';
+import { catalogueServices, searchDocumentOf, SERVICE_SEARCH_FIELDS } from './service';
 
 const services = catalogueServices({ agencies: SEED_AGENCIES, services: SEED_SERVICES, bundles: SEED_BUNDLES });
-const index = new SearchIndex(services.map(searchDocumentOf));
+const index = new SearchIndex(services.map(searchDocumentOf), SERVICE_SEARCH_FIELDS);
 const ids = (query: string) => index.search(query).map((hit) => hit.id);
 const top = (query: string) => ids(query)[0];
 

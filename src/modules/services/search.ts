@@ -15,15 +15,20 @@ import { AppError } from '../../core/errors';
 
 export const MAX_QUERY_LENGTH = 200;
 
-export const FIELD_WEIGHTS = { name: 10, keywords: 6, lifeEvents: 4, agency: 3, description: 2, legalBasis: 1 } as const;
-export type SearchField = keyof typeof FIELD_WEIGHTS;
-const FIELDS = Object.keys(FIELD_WEIGHTS) as SearchField[];
-/** Fields where a one-syllable typo in a Korean query is forgiven (short, distinctive texts). */
-const TYPO_FIELDS: readonly SearchField[] = ['name', 'keywords'];
+/**
+ * What an index searches: its documents' fields, each with a weight (a match in a heavier field
+ * ranks higher), the field that holds a document's name (a query equal to it, or inside it, gets a
+ * bonus), and the short, distinctive fields where a one-syllable typo in a Korean query is forgiven.
+ */
+export interface SearchFields<F extends string> {
+  weights: Readonly<Record<F, number>>;
+  name: F;
+  typoTolerant: readonly F[];
+}
 
-export interface SearchDocument {
+export interface SearchDocument<F extends string = string> {
   id: string;
-  fields: Record<SearchField, string>;
+  fields: Record<F, string>;
 }
 
 export interface SearchHit {
@@ -146,10 +151,10 @@ interface IndexedField {
   words: Set<string>;
 }
 
-interface IndexedDocument {
+interface IndexedDocument<F extends string> {
   id: string;
   position: number;
-  fields: Record<SearchField, IndexedField>;
+  fields: Record<F, IndexedField>;
   nameKey: string;
 }
 
@@ -166,17 +171,24 @@ function indexField(text: string): IndexedField {
   return { bigrams: ngrams(compact, 2), syllables: ngrams(compact, 1), compact, words: new Set(latinWords(text)) };
 }
 
-export class SearchIndex {
-  private readonly documents: IndexedDocument[];
+export class SearchIndex<F extends string> {
+  private readonly documents: IndexedDocument<F>[];
+  private readonly fieldNames: readonly F[];
   /** Every indexed Korean text, for deciding whether a trailing syllable is a particle. */
   private readonly vocabulary: string;
 
-  constructor(documents: readonly SearchDocument[]) {
+  constructor(
+    documents: readonly SearchDocument<F>[],
+    private readonly schema: SearchFields<F>,
+  ) {
+    const fieldNames = Object.keys(schema.weights) as F[];
+    this.fieldNames = fieldNames;
     this.documents = documents.map((document, position) => {
-      const fields = Object.fromEntries(FIELDS.map((field) => [field, indexField(document.fields[field])])) as Record<SearchField, IndexedField>;
-      return { id: document.id, position, fields, nameKey: fields.name.compact + [...fields.name.words].join('') };
+      const fields = Object.fromEntries(fieldNames.map((field) => [field, indexField(document.fields[field])])) as Record<F, IndexedField>;
+      const name = fields[schema.name];
+      return { id: document.id, position, fields, nameKey: name.compact + [...name.words].join('') };
     });
-    this.vocabulary = this.documents.map((d) => FIELDS.map((f) => d.fields[f].compact).join('|')).join('|');
+    this.vocabulary = this.documents.map((d) => fieldNames.map((f) => d.fields[f].compact).join('|')).join('|');
   }
 
   /** The query as units to match; Korean particles and filler words dropped. */
@@ -216,24 +228,24 @@ export class SearchIndex {
     return hits.map(({ id, score }) => ({ id, score }));
   }
 
-  private score(document: IndexedDocument, query: ParsedQuery, unitCount: number): number | null {
+  private score(document: IndexedDocument<F>, query: ParsedQuery, unitCount: number): number | null {
     let total = 0;
     let matched = 0;
     for (const unit of query.hangul) {
       let best = 0;
-      for (const field of FIELDS) {
+      for (const field of this.fieldNames) {
         const indexed = document.fields[field];
         const present = unit.length === 1 ? indexed.syllables.has(unit) : indexed.bigrams.has(unit);
-        if (present) best = Math.max(best, FIELD_WEIGHTS[field]);
+        if (present) best = Math.max(best, this.schema.weights[field]);
       }
       total += best;
       if (best > 0) matched++;
     }
     for (const word of query.words) {
       let best = 0;
-      for (const field of FIELDS) {
+      for (const field of this.fieldNames) {
         const quality = wordQuality(word, document.fields[field].words);
-        best = Math.max(best, quality * FIELD_WEIGHTS[field]);
+        best = Math.max(best, quality * this.schema.weights[field]);
       }
       total += best;
       if (best > 0) matched++;
@@ -245,12 +257,12 @@ export class SearchIndex {
     const length = query.hangulCompact.length;
     const allowed = allowedSyllableEdits(length);
     if (allowed > 0 && length <= 20) {
-      for (const field of TYPO_FIELDS) {
+      for (const field of this.schema.typoTolerant) {
         const distance = substringDistance(query.hangulCompact, document.fields[field].compact);
         if (distance <= allowed) {
           typoMatch = true;
           // Squared, so a typo in a name ranks below an exact match in the keywords.
-          score = Math.max(score, FIELD_WEIGHTS[field] * (1 - distance / length) ** 2 * (query.hangul.length / unitCount));
+          score = Math.max(score, this.schema.weights[field] * (1 - distance / length) ** 2 * (query.hangul.length / unitCount));
         }
       }
     }

@@ -18,7 +18,7 @@ import {
   type ServiceSpec,
 } from './model';
 import * as repository from './repository';
-import { assertSearchable, SearchIndex, type SearchDocument, type SearchHit } from './search';
+import { assertSearchable, SearchIndex, type SearchDocument, type SearchFields, type SearchHit } from './search';
 import { SEED_AGENCIES, SEED_BUNDLES, SEED_SERVICES } from './seed';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -57,7 +57,7 @@ interface Snapshot {
   byId: Map<string, CatalogueService>;
   agencies: Map<string, Agency>;
   bundles: Map<string, ServiceBundle>;
-  index: SearchIndex;
+  index: SearchIndex<ServiceSearchField>;
 }
 
 export class ServiceCatalogue {
@@ -183,7 +183,7 @@ async function readSnapshot(pool: Pool): Promise<Snapshot> {
     byId: new Map(services.map((service) => [service.id, service])),
     agencies,
     bundles: new Map(stored.bundles.map((bundle) => [bundle.id, bundle])),
-    index: new SearchIndex(services.map(searchDocumentOf)),
+    index: new SearchIndex(services.map(searchDocumentOf), SERVICE_SEARCH_FIELDS),
   };
 }
 
@@ -195,8 +195,17 @@ export function catalogueServices(stored: repository.CatalogueSeed): CatalogueSe
 
 const LIFE_EVENT_NAMES = new Map(LIFE_EVENTS.map((event) => [event.code, event.name]));
 
-/** What search looks at in a service, field by field (see FIELD_WEIGHTS). */
-export function searchDocumentOf(service: CatalogueService): SearchDocument {
+type ServiceSearchField = 'name' | 'keywords' | 'lifeEvents' | 'agency' | 'description' | 'legalBasis';
+
+/** How a service's texts weigh in search: its name most, then keywords, life events, agency, description, legal basis. */
+export const SERVICE_SEARCH_FIELDS: SearchFields<ServiceSearchField> = {
+  weights: { name: 10, keywords: 6, lifeEvents: 4, agency: 3, description: 2, legalBasis: 1 },
+  name: 'name',
+  typoTolerant: ['name', 'keywords'],
+};
+
+/** What search looks at in a service, field by field (see SERVICE_SEARCH_FIELDS). */
+export function searchDocumentOf(service: CatalogueService): SearchDocument<ServiceSearchField> {
   return {
     id: service.id,
     fields: {
