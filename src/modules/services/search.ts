@@ -8,9 +8,10 @@
 // prefixes ("vacc") and edit distance with transpositions ("alowance", "basci").
 //
 // Score: each query unit (a bigram or an English word) takes its best weighted match over the
-// fields (name > keywords > life event > agency > description > legal basis); the score is their
-// mean, plus a bonus when the name contains the whole query. A service is a hit when at least
-// half of the units match somewhere, or its name or keywords match the query with a typo.
+// fields, weighted as the caller's SearchFields say (services: name > keywords > life event >
+// agency > description > legal basis); the score is their mean, plus a bonus when the name field
+// contains the whole query. A document is a hit when at least half of the units match somewhere,
+// or a typo-tolerant field matches the query with a typo.
 import { AppError } from '../../core/errors';
 
 export const MAX_QUERY_LENGTH = 200;
