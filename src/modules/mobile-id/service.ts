@@ -136,6 +136,18 @@ interface RequestRow {
   outcome: 'valid' | 'rejected' | null;
 }
 
+/** The card's columns a verification needs, joined onto its request. */
+interface CardColumns {
+  card_id: string | null;
+  card_resident_id: number | null;
+  card_thumbprint: string | null;
+  card_expires_at: Date | null;
+  card_revoked_at: Date | null;
+  card_revocation_reason: RevocationReason | null;
+}
+
+type Card = Pick<CredentialRow, 'id' | 'resident_id' | 'device_thumbprint' | 'expires_at' | 'revoked_at' | 'revocation_reason'>;
+
 /** What the cryptographic checks found before the database is asked. */
 type Checked =
   | { ok: true; statusIndex: number; thumbprint: string; disclosed: Map<string, unknown>; nonce: unknown; audience: unknown; payload: JWTPayload }
@@ -387,21 +399,33 @@ export class MobileIdService {
     const checked = await this.checkPresentation(input.presentation);
     const nowMs = this.now();
     const outcome = await withTransaction(this.pool, async (tx) => {
-      const found = await tx.query<RequestRow>(
-        'SELECT id, nonce, audience, verifier_name, attributes, created_at, expires_at, used_at, outcome FROM mobile_id.verification_requests WHERE id = $1 FOR UPDATE',
-        [input.requestId],
+      // One round trip: the request, locked (a request answers once), and the card the status
+      // index names (set only once the issuer's signature held, so it really is the card's).
+      const found = await tx.query<RequestRow & CardColumns>(
+        `SELECT r.id, r.nonce, r.audience, r.verifier_name, r.attributes, r.created_at, r.expires_at, r.used_at, r.outcome,
+                c.id AS card_id, c.resident_id AS card_resident_id, c.device_thumbprint AS card_thumbprint,
+                c.expires_at AS card_expires_at, c.revoked_at AS card_revoked_at, c.revocation_reason AS card_revocation_reason
+           FROM mobile_id.verification_requests r
+           LEFT JOIN mobile_id.credentials c ON c.status_index = $2::int
+          WHERE r.id = $1
+            FOR UPDATE OF r`,
+        [input.requestId, checked.statusIndex],
       );
       const request = found.rows[0];
       if (!request) return { error: refuse('MOBILE_ID_REQUEST_NOT_FOUND', 'No verification request has this id.') };
       if (request.used_at) return { error: refuse('MOBILE_ID_REPLAYED', 'This request has already been answered; ask for a new one.') };
 
       let error: AppError | null = checked.ok ? null : checked.error;
-      let card: CredentialRow | undefined;
-      const statusIndex = checked.statusIndex;
-      // Set only once the issuer's signature held, so the index really is the card's.
-      if (statusIndex !== null) {
-        card = (await tx.query<CredentialRow>(`SELECT ${CREDENTIAL_COLUMNS} FROM mobile_id.credentials c WHERE c.status_index = $1`, [statusIndex])).rows[0];
-      }
+      const card: Card | undefined = request.card_id
+        ? {
+            id: request.card_id,
+            resident_id: request.card_resident_id!,
+            device_thumbprint: request.card_thumbprint!,
+            expires_at: request.card_expires_at!,
+            revoked_at: request.card_revoked_at,
+            revocation_reason: request.card_revocation_reason,
+          }
+        : undefined;
       let attributes: Partial<Record<MobileIdAttribute, unknown>> = {};
       if (!error && checked.ok) {
         error = requestErrors(request, checked, nowMs) ?? cardErrors(card, checked, nowMs);
@@ -413,19 +437,13 @@ export class MobileIdService {
       } else if (!error) {
         error = requestErrors(request, null, nowMs);
       }
-      await tx.query('UPDATE mobile_id.verification_requests SET used_at = to_timestamp($2::float8 / 1000), credential_id = $3, outcome = $4 WHERE id = $1', [
-        request.id,
-        nowMs,
-        card?.id ?? null,
-        error ? 'rejected' : 'valid',
-      ]);
-      await this.audit.append(tx, {
+      const entry = {
         actor: context.actor,
         action: AUDIT_ACTIONS.verify,
         purpose: `Mobile ID check by ${request.verifier_name}`,
         resource: card ? `mobile-id/${card.id}` : `mobile-id/verification-requests/${request.id}`,
         subjectResidentId: card?.resident_id ?? null,
-        outcome: error ? 'denied' : 'allowed',
+        outcome: error ? ('denied' as const) : ('allowed' as const),
         requestId: context.requestId,
         details: {
           verificationRequestId: request.id,
@@ -436,7 +454,12 @@ export class MobileIdService {
           requested: request.attributes,
           ...(error ? { refusal: error.code } : {}),
         },
-      });
+      };
+      // The request used up and the audit entry, in one statement.
+      await this.audit.appendManyWith(tx, [entry], (p) => ({
+        sql: `UPDATE mobile_id.verification_requests SET used_at = to_timestamp($${p + 1}::float8 / 1000), credential_id = $${p + 2}, outcome = $${p + 3} WHERE id = $${p}`,
+        params: [request.id, nowMs, card?.id ?? null, error ? 'rejected' : 'valid'],
+      }));
       if (error) return { error };
       const payload = (checked as Extract<Checked, { ok: true }>).payload;
       const result: VerificationResult = {
@@ -604,7 +627,7 @@ function requestErrors(request: RequestRow, checked: Extract<Checked, { ok: true
   return null;
 }
 
-function cardErrors(card: CredentialRow | undefined, checked: Extract<Checked, { ok: true }>, nowMs: number): AppError | null {
+function cardErrors(card: Card | undefined, checked: Extract<Checked, { ok: true }>, nowMs: number): AppError | null {
   if (!card) return refuse('MOBILE_ID_REVOKED', 'The card is not in the register.');
   if (card.device_thumbprint !== checked.thumbprint) return refuse('MOBILE_ID_KEY_BINDING_INVALID', 'The card is bound to another device.');
   if (card.revoked_at) return refuse('MOBILE_ID_REVOKED', `The card was revoked at ${card.revoked_at.toISOString()} (${card.revocation_reason}).`);
