@@ -120,7 +120,13 @@ const REASON_KEYS = { lost: 'reason_lost', stolen: 'reason_stolen', replaced: 'r
 const REQUEST_CODE = new RegExp(VERIFICATION_REQUEST_ID_PATTERN);
 
 async function qrSvg(text: string, label: string): Promise<SafeHtml> {
-  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
+  let svg: string;
+  try {
+    svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
+  } catch {
+    // More than a QR code holds (about 2.9 kB): the text below still works.
+    return html``;
+  }
   // The library's own markup (paths only); an accessible name makes it an image for screen readers.
   return raw(svg.replace('<svg ', `<svg role="img" aria-label="${label.replace(/[&<>"']/g, '')}" width="320" height="320" `));
 }
