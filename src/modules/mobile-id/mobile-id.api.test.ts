@@ -193,6 +193,12 @@ describe('verifying a presentation', () => {
     expectProblem(await verify(request.id, presentation), 409, 'MOBILE_ID_REPLAYED');
     const state = (await verifier.request({ url: `/api/v1/mobile-id/verification-requests/${request.id}` })).json();
     expect(state).toMatchObject({ used: true, outcome: 'valid' });
+    await platform.audit.flush();
+    const attempts = await platform.database.pool.query<{ outcome: string; refusal: string | null }>(
+      "SELECT outcome, details->>'refusal' AS refusal FROM audit.entries WHERE action = 'mobile-id.verify' AND details->>'verificationRequestId' = $1 ORDER BY id",
+      [request.id],
+    );
+    expect(attempts.rows).toEqual([{ outcome: 'allowed', refusal: null }, { outcome: 'denied', refusal: 'MOBILE_ID_REPLAYED' }]);
   });
 
   it('refuses a presentation missing a requested attribute', async () => {
@@ -267,6 +273,18 @@ describe('reporting a Mobile ID lost', () => {
     const stillLost = await newRequest(['age_over_19']);
     expectProblem(await verify(stillLost.id, await lostPhone.present(stillLost)), 422, 'MOBILE_ID_REVOKED');
     expect((bits[reissued.statusIndex >> 3]! >> (reissued.statusIndex & 7)) & 1).toBe(0);
+  });
+
+  it('lets an operator revoke a card (e.g. reported lost at a local office)', async () => {
+    const phone = await MobileIdHolder.create();
+    const card = await issueTo(phone);
+    const operator = new TestClient(platform.app);
+    await operator.signIn({ staffId: 'MOIS-OPS-01' });
+    const revoked = await operator.request({ method: 'POST', url: `/api/v1/mobile-id/${card.id}/revoke`, headers: { 'x-csrf-token': operator.csrfToken! }, json: { reason: 'stolen' } });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json()).toMatchObject({ status: 'REVOKED', revocationReason: 'stolen' });
+    const request = await newRequest(['age_over_19']);
+    expectProblem(await verify(request.id, await phone.present(request)), 422, 'MOBILE_ID_REVOKED');
   });
 
   it('lets no one else revoke a card (404, audited as denied)', async () => {

@@ -413,9 +413,9 @@ export class MobileIdService {
       );
       const request = found.rows[0];
       if (!request) return { error: refuse('MOBILE_ID_REQUEST_NOT_FOUND', 'No verification request has this id.') };
-      if (request.used_at) return { error: refuse('MOBILE_ID_REPLAYED', 'This request has already been answered; ask for a new one.') };
+      const replayed = request.used_at !== null;
 
-      let error: AppError | null = checked.ok ? null : checked.error;
+      let error: AppError | null = replayed ? refuse('MOBILE_ID_REPLAYED', 'This request has already been answered; ask for a new one.') : checked.ok ? null : checked.error;
       const card: Card | undefined = request.card_id
         ? {
             id: request.card_id,
@@ -456,7 +456,9 @@ export class MobileIdService {
         },
       };
       // The request used up and the audit entry, in one statement.
-      await this.audit.appendManyWith(tx, [entry], (p) => ({
+      // A replay is audited (it is an attempt on the resident's data) but leaves the request as its first answer left it.
+      if (replayed) await this.audit.append(tx, entry);
+      else await this.audit.appendManyWith(tx, [entry], (p) => ({
         sql: `UPDATE mobile_id.verification_requests SET used_at = to_timestamp($${p + 1}::float8 / 1000), credential_id = $${p + 2}, outcome = $${p + 3} WHERE id = $${p}`,
         params: [request.id, nowMs, card?.id ?? null, error ? 'rejected' : 'valid'],
       }));
