@@ -105,6 +105,11 @@ const ACTIONS: Record<string, Message> = {
   'identity.sign-out': { ko: '로그아웃', en: 'Signed out' },
   'identity.contact-details.read': { ko: '연락처 열람', en: 'Viewed the contact details' },
   'identity.contact-details.update': { ko: '연락처 변경', en: 'Changed the contact details' },
+  // Mobile ID (src/modules/mobile-id).
+  'mobile-id.issue': { ko: '모바일 신분증 발급', en: 'Issued your Mobile ID' },
+  'mobile-id.revoke': { ko: '모바일 신분증 효력 정지(분실 신고·재발급)', en: 'Revoked your Mobile ID (reported lost or replaced)' },
+  'mobile-id.verify': { ko: '모바일 신분증으로 신원·자격 확인', en: 'Checked your identity or age with your Mobile ID' },
+  'mobile-id.list': { ko: '모바일 신분증 열람', en: 'Viewed your Mobile ID' },
   [TRACKER_AUDIT_READ]: { ko: '감사인이 정보 이용 내역을 확인', en: 'An auditor reviewed who used your data' },
   [TRACKER_READ]: { ko: '정보 이용 내역 확인', en: 'Viewed who used the data' },
 };
