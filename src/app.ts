@@ -38,7 +38,7 @@ import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
-import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
+import { DataStore, OpenDataCatalogue, ckanRoutes, datastoreRoutes, openDataRoutes, uploadPages } from './modules/opendata';
 
 export interface Platform {
   app: FastifyInstance;
@@ -59,6 +59,7 @@ export interface Platform {
   proactive: ProactiveEngine;
   applications: ApplicationsService;
   openData: OpenDataCatalogue;
+  dataStore: DataStore;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -132,6 +133,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
+  const dataStore = await DataStore.open(pool, audit, openData);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -186,6 +188,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
   await app.register(openDataRoutes(openData));
   await app.register(ckanRoutes(openData));
+  await app.register(datastoreRoutes(dataStore, openData));
+  await app.register(uploadPages(dataStore, openData));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -194,5 +198,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, dataStore };
 }
