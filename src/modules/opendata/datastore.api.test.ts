@@ -60,7 +60,7 @@ async function datastoreTables(): Promise<number> {
 }
 
 async function search(client: TestClient, params: Record<string, unknown>) {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   return client.request({ url: `/api/3/action/datastore_search?${query}` });
 }
 
