@@ -160,6 +160,17 @@ describe('rejected files', () => {
     expectProblem(await confirm(mois, preview.uploadId, { types: { a: 'money' } }), 400, 'VALIDATION_FAILED');
   });
 
+  it('imports a JSON array of records and refuses a file over the size limit', async () => {
+    const records = [{ name: '가', count: 1, ok: true }, { name: '나', count: 2, ok: false }];
+    const preview = await upload(mois, OPEN_DATASET, JSON.stringify(records), { type: 'application/json' });
+    expect(preview.statusCode, preview.body).toBe(201);
+    expect(preview.json().columns).toEqual([{ name: 'name', inferredType: 'text' }, { name: 'count', inferredType: 'integer' }, { name: 'ok', inferredType: 'boolean' }]);
+    const { id } = (await confirm(mois, preview.json().uploadId)).json();
+    expect((await search(anonymous, { resource_id: id, fields: 'name,count,ok' })).json().result.records).toEqual(records);
+    const tooLarge = Buffer.alloc(20 * 1024 * 1024 + 1, 'a');
+    expectProblem(await upload(mois, OPEN_DATASET, tooLarge), 413, 'BODY_TOO_LARGE');
+  });
+
   it('lets only officials of the publishing agency upload', async () => {
     expectProblem(await upload(mohw, OPEN_DATASET, 'a\n1\n'), 403, 'FORBIDDEN');
     expectProblem(await upload(resident, OPEN_DATASET, 'a\n1\n'), 403, 'FORBIDDEN');
