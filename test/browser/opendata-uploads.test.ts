@@ -22,11 +22,13 @@ describe('/console/opendata/uploads', () => {
     const context = await harness.newContext();
     const page = await context.newPage();
     await signInAsStaff(page, 'MOIS-0001');
-    await page.goto('/console/opendata/uploads?lang=ko');
+    await page.goto(`/datasets/${DATASET}?lang=ko`);
+    await page.getByRole('link', { name: '이 데이터셋에 파일 올리기' }).click();
+    await page.waitForURL((url) => url.pathname === '/console/opendata/uploads');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('공공데이터 파일 올리기');
+    expect(await page.getByLabel('데이터셋').inputValue()).toBe(DATASET);
     await expectAccessible(page, 'ko');
 
-    await page.getByLabel('데이터셋').selectOption(DATASET);
     await page.getByLabel('파일(CSV 또는 JSON, 20MB 이하)').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('행정동,인구\n가동,1\n나동\n') });
     await page.getByRole('button', { name: '미리 보기' }).click();
     const summary = page.getByRole('alert');

@@ -151,11 +151,20 @@ ${errorSummary(locale, problems, { title: messages.rejected })}
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    app.get('/console/opendata/uploads', { schema: { ...pageSchema('Open data upload console (officials): choose a dataset of your agency, the encoding and a CSV or JSON file'), querystring: LocaleQuery } }, async (request, reply) => {
-      if (!request.principal) return redirectToSignIn(request, reply);
-      contextOf(request);
-      return renderForm(request, reply, { datasetId: '', encoding: 'auto' }, []);
-    });
+    app.get(
+      '/console/opendata/uploads',
+      {
+        schema: {
+          ...pageSchema('Open data upload console (officials): choose a dataset of your agency, the encoding and a CSV or JSON file'),
+          querystring: Type.Object({ lang: LocaleQuery.properties.lang, dataset: Type.Optional(Type.String({ maxLength: 100, description: 'The dataset to preselect' })) }),
+        },
+      },
+      async (request, reply) => {
+        if (!request.principal) return redirectToSignIn(request, reply);
+        contextOf(request);
+        return renderForm(request, reply, { datasetId: request.query.dataset ?? '', encoding: 'auto' }, []);
+      },
+    );
 
     // The file form: multipart/form-data read in this scope only.
     await fastify.register(async (scope) => {
