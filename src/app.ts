@@ -38,8 +38,8 @@ import { RegistryService } from './modules/registry/service';
 import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
-import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
 import { MobileIdService, mobileIdPages, mobileIdRoutes } from './modules/mobile-id';
+import { DataStore, OpenDataCatalogue, ckanRoutes, datastoreRoutes, openDataRoutes, uploadPages } from './modules/opendata';
 
 export interface Platform {
   app: FastifyInstance;
@@ -61,6 +61,7 @@ export interface Platform {
   applications: ApplicationsService;
   openData: OpenDataCatalogue;
   mobileIds: MobileIdService;
+  dataStore: DataStore;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -135,6 +136,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl, agreements });
   const mobileIds = new MobileIdService(pool, audit, registry, keys, { issuer: config.publicBaseUrl });
+  const dataStore = await DataStore.open(pool, audit, openData);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -191,6 +193,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(ckanRoutes(openData));
   await app.register(mobileIdRoutes(mobileIds));
   await app.register(mobileIdPages(mobileIds));
+  await app.register(datastoreRoutes(dataStore, openData));
+  await app.register(uploadPages(dataStore, openData));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -199,5 +203,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore };
 }

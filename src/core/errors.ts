@@ -31,6 +31,9 @@ export const ERROR_CATALOGUE = {
   CONSENT_REQUIRED: { status: 403, title: { en: 'The data subject\'s consent is required', ko: '정보주체의 동의가 필요합니다' } },
   CATALOGUE_SERVICE_NOT_FOUND: { status: 404, title: { en: 'There is no such service in the catalogue', ko: '서비스 목록에 없는 서비스입니다' } },
   DATASET_NOT_FOUND: { status: 404, title: { en: 'There is no such dataset in the data catalogue', ko: '데이터 목록에 없는 데이터셋입니다' } },
+  DATA_RESOURCE_NOT_FOUND: { status: 404, title: { en: 'There is no such data resource', ko: '해당 데이터 리소스가 없습니다' } },
+  UPLOAD_NOT_FOUND: { status: 404, title: { en: 'There is no such pending upload', ko: '확인을 기다리는 해당 업로드가 없습니다' } },
+  UPLOAD_REJECTED: { status: 422, title: { en: 'The file cannot be imported; nothing was imported', ko: '파일을 가져올 수 없습니다. 아무것도 저장하지 않았습니다' } },
   SERVICE_BUNDLE_NOT_FOUND: { status: 404, title: { en: 'There is no such service bundle', ko: '해당 묶음 서비스가 없습니다' } },
   SUBJECT_NOT_FOUND: { status: 404, title: { en: 'There is no such data subject', ko: '해당 정보주체가 없습니다' } },
   // Mobile ID (src/modules/mobile-id): why a presentation was not accepted.

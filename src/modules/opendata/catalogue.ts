@@ -246,9 +246,11 @@ function invalid(field: string, message: string): AppError {
 }
 
 async function readSnapshot(pool: Pool, baseUrl: string): Promise<Snapshot> {
-  const stored = await repository.readCatalogue(pool);
+  const [stored, resources] = await Promise.all([repository.readCatalogue(pool), repository.readResourceSummaries(pool)]);
   const publishers = new Map(stored.publishers.map((p) => [p.code, p]));
-  const entries = stored.datasets.map((spec) => toEntry(spec, publishers, baseUrl));
+  const byDataset = new Map<string, repository.ResourceSummary[]>();
+  for (const resource of resources) byDataset.set(resource.datasetId, [...(byDataset.get(resource.datasetId) ?? []), resource]);
+  const entries = stored.datasets.map((spec) => withDatastoreResources(toEntry(spec, publishers, baseUrl), byDataset.get(spec.id) ?? [], baseUrl));
   return {
     entries,
     byId: new Map(entries.map((entry) => [entry.id, entry])),
@@ -280,6 +282,42 @@ export function searchDocumentOf(entry: DatasetEntry): SearchDocument<DatasetSea
       coverage: `${entry.spatial.name.ko} ${entry.spatial.name.en} ${entry.distributions.map((d) => d.format).join(' ')}`,
     },
   };
+}
+
+/**
+ * A dataset's uploaded tables (the datastore) as distributions: a CSV download whose access URL is
+ * the datastore API (its id is the resource id CKAN clients pass to datastore_search), a JSON
+ * download, and the datastore_search data service serving them.
+ */
+function withDatastoreResources(entry: DatasetEntry, resources: readonly repository.ResourceSummary[], baseUrl: string): DatasetEntry {
+  if (resources.length === 0) return entry;
+  const service = {
+    id: `${entry.id}-datastore`,
+    title: { ko: `${entry.title.ko} 데이터 검색 API(CKAN datastore_search)`, en: `${entry.title.en} data API (CKAN datastore_search)` },
+    endpointUrl: `${baseUrl}/api/3/action/datastore_search`,
+    endpointDescription: `${baseUrl}/openapi.json`,
+  };
+  const distributions = resources.flatMap((resource) => [
+    {
+      id: resource.id,
+      title: { ko: `${resource.title.ko} (CSV)`, en: `${resource.title.en} (CSV)` },
+      format: 'CSV' as const,
+      mediaType: FORMATS.CSV.mediaType,
+      accessUrl: `${baseUrl}/api/3/action/datastore_search?resource_id=${resource.id}`,
+      downloadUrl: `${baseUrl}/datasets/${entry.id}/resources/${resource.id}/download.csv`,
+      accessServiceId: service.id,
+    },
+    {
+      id: `${resource.id}-json`,
+      title: { ko: `${resource.title.ko} (JSON)`, en: `${resource.title.en} (JSON)` },
+      format: 'JSON' as const,
+      mediaType: FORMATS.JSON.mediaType,
+      accessUrl: `${baseUrl}/api/3/action/datastore_search?resource_id=${resource.id}`,
+      downloadUrl: `${baseUrl}/datasets/${entry.id}/resources/${resource.id}/download.json`,
+      accessServiceId: service.id,
+    },
+  ]);
+  return { ...entry, distributions: [...entry.distributions, ...distributions], services: [...entry.services, service] };
 }
 
 function absolute(baseUrl: string, url: string): string {

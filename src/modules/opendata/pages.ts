@@ -82,6 +82,7 @@ const messages = defineMessages({
   restrictedOfficialsOnly: { ko: '이용 협약은 이용 기관의 공무원이 신청합니다.', en: 'Officials of the agency that needs the data request the agreement.' },
   closedNote: { ko: '이 데이터는 공개하거나 공유하지 않습니다. 목록에는 자산 현황을 위해 올려 두었습니다.', en: 'This data is neither published nor shared; it is listed so the catalogue covers every data asset.' },
   backToCatalogue: { ko: '데이터 목록으로 돌아가기', en: 'Back to the data catalogue' },
+  uploadData: { ko: '이 데이터셋에 파일 올리기', en: 'Upload a file to this dataset' },
   formats: { ko: '형식', en: 'Formats' },
 });
 
@@ -261,6 +262,11 @@ ${
 <ul id="data-services">${entry.services.map(
         (s) => html`<li>${s.title[locale]}<br>${t(locale, messages.endpoint)}: <code>${s.endpointUrl}</code><br><a href="${s.endpointDescription}">${t(locale, messages.endpointDescription)}</a></li>`,
       )}</ul>`
+    : ''
+}
+${
+  role === 'official' && request.principal?.agencyCode === entry.publisher.code
+    ? html`<p><a class="button" id="upload-data" href="/console/opendata/uploads?dataset=${encodeURIComponent(entry.id)}&amp;lang=${locale}">${t(locale, messages.uploadData)}</a></p>`
     : ''
 }
 <p>${t(locale, messages.machineReadable)}: <a href="/datasets/${entry.id}.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/datasets/${entry.id}.ttl" type="text/turtle">Turtle</a></p>

@@ -56,3 +56,18 @@ export async function readCatalogue(pool: Pool): Promise<CatalogueSeed> {
     datasets: datasets.rows.map((row) => row.metadata),
   };
 }
+
+/** A datastore resource as the catalogue lists it among its dataset's distributions. */
+export interface ResourceSummary {
+  id: string;
+  datasetId: string;
+  title: { ko: string; en: string };
+}
+
+/** Every imported datastore resource (migrations/0110_datastore.sql), oldest first. */
+export async function readResourceSummaries(pool: Pool): Promise<ResourceSummary[]> {
+  const { rows } = await pool.query<{ id: string; dataset_id: string; title_ko: string; title_en: string }>(
+    'SELECT id, dataset_id, title_ko, title_en FROM datastore.resources ORDER BY created_at, id',
+  );
+  return rows.map((row) => ({ id: row.id, datasetId: row.dataset_id, title: { ko: row.title_ko, en: row.title_en } }));
+}
