@@ -304,13 +304,14 @@ describe('datastore_search', () => {
 });
 
 describe('visibility and downloads', () => {
-  it('hides the resources of a closed dataset from the public and shows them to officials', async () => {
+  it("hides the resources of a closed dataset from the public and other agencies' officials, and shows them to the publisher's officials", async () => {
     const { id } = await importCsv('serial,issued\nA1,2024-01-01\n', CLOSED_DATASET);
     const hidden = await search(anonymous, { resource_id: id });
     expect(hidden.statusCode).toBe(404);
     expectProblem(await anonymous.request({ url: `/datasets/${CLOSED_DATASET}/resources/${id}/download.csv` }), 404, 'DATA_RESOURCE_NOT_FOUND');
     expectProblem(await resident.request({ url: `/api/v1/opendata/resources/${id}` }), 404, 'DATA_RESOURCE_NOT_FOUND');
-    expect((await search(mohw, { resource_id: id })).json().result.records).toEqual([{ _id: 1, serial: 'A1', issued: '2024-01-01' }]);
+    expect((await search(mohw, { resource_id: id })).statusCode).toBe(404);
+    expect((await search(mois, { resource_id: id })).json().result.records).toEqual([{ _id: 1, serial: 'A1', issued: '2024-01-01' }]);
   });
 
   it('downloads CSV and JSON that round-trip to the uploaded values and types', async () => {
