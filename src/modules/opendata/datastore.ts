@@ -219,7 +219,7 @@ export class DataStore {
 
   /** Only an official of the publishing agency uploads to a dataset. */
   private assertPublisher(context: DataStoreContext, datasetId: string): void {
-    const dataset = this.catalogue.get(datasetId, { role: context.principal.role });
+    const dataset = this.catalogue.get(datasetId, { role: context.principal.role, agencyCode: context.principal.agencyCode });
     if (context.principal.role !== 'official' || context.principal.agencyCode !== dataset.publisher.code) {
       throw new AppError('FORBIDDEN', `Only officials of ${dataset.publisher.code} upload data to this dataset.`);
     }

@@ -72,7 +72,7 @@ function typeSelect(locale: Locale, index: number, name: string, selected: Colum
 export function uploadPages(store: DataStore, catalogue: OpenDataCatalogue) {
   function ownDatasets(request: FastifyRequest) {
     const principal = request.principal!;
-    return catalogue.entries({ role: principal.role }).filter((entry) => entry.publisher.code === principal.agencyCode);
+    return catalogue.entries({ role: principal.role, agencyCode: principal.agencyCode }).filter((entry) => entry.publisher.code === principal.agencyCode);
   }
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, input: { datasetId: string; encoding: DeclaredEncoding }, problems: Array<{ target: string; message: string }>, status = 200) {
