@@ -39,6 +39,7 @@ import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
+import { DataRequestService, DeveloperService, OpenDataApiGuard, UsageStatistics, dataRequestPages, developerPages, developerRoutes, registerOpenDataApiGuard } from './modules/opendata';
 
 export interface Platform {
   app: FastifyInstance;
@@ -59,6 +60,10 @@ export interface Platform {
   proactive: ProactiveEngine;
   applications: ApplicationsService;
   openData: OpenDataCatalogue;
+  /** The open-data API's rate limits (guard.policies) and usage statistics (guard.usage). */
+  openDataGuard: OpenDataApiGuard;
+  developers: DeveloperService;
+  dataRequests: DataRequestService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -132,6 +137,13 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
+  const openDataUsage = new UsageStatistics(pool, { onError: (error) => logger.error({ err: error }, 'open data usage flush failed') });
+  const openDataGuard = new OpenDataApiGuard(pool, openDataUsage);
+  const developers = new DeveloperService(pool, audit);
+  const dataRequests = new DataRequestService(pool, audit, {
+    isAgency: (code) => openData.findPublisher(code) !== undefined,
+    isPublicDataset: (id) => openData.find(id, { role: null }) !== undefined,
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -159,6 +171,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
 
   registerHttpConventions(app);
   registerAuth(app, { sessions: identity, cookieSecure: config.cookieSecure });
+  registerOpenDataApiGuard(app, openDataGuard);
+  app.decorate('openDataUsage', openDataUsage);
 
   await app.register(operationsRoutes({ pool, audit }));
   await app.register(portalRoutes({ registry, identity }));
@@ -186,13 +200,18 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
   await app.register(openDataRoutes(openData));
   await app.register(ckanRoutes(openData));
+  await app.register(developerRoutes({ developers, usage: openDataUsage, dataRequests }));
+  await app.register(developerPages({ developers, usage: openDataUsage, guard: openDataGuard }));
+  await app.register(dataRequestPages({ dataRequests, catalogue: openData }));
+  openDataGuard.start((error) => logger.error({ err: error }, 'open data rate window cleanup failed'));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
     await proactive.idle();
     await notificationWorker.stop();
+    await openDataGuard.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, openDataGuard, developers, dataRequests };
 }

@@ -12,3 +12,14 @@ export { datasetNode, catalogueNodes } from './dcat';
 export { toJsonLd, toTurtle } from './rdf';
 export { openDataRoutes } from './routes';
 export { ckanRoutes } from './ckan';
+// Part 2 (developers, API keys, rate limits, usage statistics, data requests).
+export { DeveloperService, MAX_ACTIVE_KEYS, validateDeveloper } from './api-keys';
+export type { ApiKeySummary, Developer, DeveloperContext, DeveloperInput, IssuedApiKey } from './api-keys';
+export { OpenDataApiGuard, registerOpenDataApiGuard, DEFAULT_RATE_LIMITS, isGuardedUrl, rateLimitHeaders } from './rate-limits';
+export type { Admission, RateLimitPolicies, RatePolicy } from './rate-limits';
+export { UsageStatistics, attributeUsage } from './usage';
+export type { DatasetUsage, KeyUsage, OpenDataCaller } from './usage';
+export { DataRequestService, DATA_REQUEST_STATES, TRANSITIONS, nextState, stepsFrom } from './data-requests';
+export type { DataRequest, DataRequestDetail, DataRequestState, DataRequestStep } from './data-requests';
+export { developerRoutes } from './developer-routes';
+export { developerPages, dataRequestPages } from './developer-pages';

@@ -82,6 +82,14 @@ const messages = defineMessages({
   restrictedOfficialsOnly: { ko: '이용 협약은 이용 기관의 공무원이 신청합니다.', en: 'Officials of the agency that needs the data request the agreement.' },
   closedNote: { ko: '이 데이터는 공개하거나 공유하지 않습니다. 목록에는 자산 현황을 위해 올려 두었습니다.', en: 'This data is neither published nor shared; it is listed so the catalogue covers every data asset.' },
   backToCatalogue: { ko: '데이터 목록으로 돌아가기', en: 'Back to the data catalogue' },
+  usageHeading: { ko: 'API 이용 통계(최근 30일)', en: 'API use (last 30 days)' },
+  usageSummary: { ko: '{since}부터 {requests}회 호출(API 키로 {keyed}회, 키 {keys}개)', en: '{requests} requests since {since} ({keyed} with an API key, {keys} keys)' },
+  usageNone: { ko: '최근 30일 동안 API 호출이 없습니다.', en: 'No API requests in the last 30 days.' },
+  usageCaption: { ko: '날짜별 API 호출 수', en: 'API requests per day' },
+  usageDay: { ko: '날짜', en: 'Day' },
+  usageRequests: { ko: '호출 수', en: 'Requests' },
+  usageJson: { ko: '이용 통계(JSON)', en: 'Usage statistics (JSON)' },
+  dataRequest: { ko: '필요한 데이터가 더 있나요? {publisher}에 데이터 제공 요청하기', en: 'Need more data? Ask {publisher} to release it' },
   formats: { ko: '형식', en: 'Formats' },
 });
 
@@ -203,8 +211,9 @@ ${input.page < lastPage ? html`<li><a rel="next" href="${pageHref(locale, input.
   });
 }
 
-export function renderDataset(request: FastifyRequest, reply: FastifyReply, entry: DatasetEntry): FastifyReply {
+export async function renderDataset(request: FastifyRequest, reply: FastifyReply, entry: DatasetEntry): Promise<FastifyReply> {
   const locale = request.locale;
+  const usage = await request.server.openDataUsage?.forDataset(entry.id);
   const role = request.principal?.role ?? null;
   const temporal = entry.temporal
     ? entry.temporal.end
@@ -263,6 +272,21 @@ ${
       )}</ul>`
     : ''
 }
+${
+  usage
+    ? html`<h2 id="usage-heading">${t(locale, messages.usageHeading)}</h2>
+${
+  usage.requests === 0
+    ? html`<p id="dataset-usage">${t(locale, messages.usageNone)}</p>`
+    : html`<p id="dataset-usage">${t(locale, messages.usageSummary, { since: formatDate(locale, usage.since), requests: usage.requests, keyed: usage.keyedRequests, keys: usage.keys })}</p>
+<table id="dataset-usage-daily"><caption>${t(locale, messages.usageCaption)}</caption>
+<thead><tr><th scope="col">${t(locale, messages.usageDay)}</th><th scope="col">${t(locale, messages.usageRequests)}</th></tr></thead>
+<tbody>${usage.daily.map((d) => html`<tr><th scope="row">${formatDate(locale, d.day)}</th><td>${d.requests}</td></tr>`)}</tbody></table>`
+}
+<p><a href="/api/v1/opendata/usage/${entry.id}" type="application/json">${t(locale, messages.usageJson)}</a></p>`
+    : ''
+}
+<p><a id="data-request-link" href="/data-requests/new?agency=${entry.publisher.code}&amp;lang=${locale}">${t(locale, messages.dataRequest, { publisher: entry.publisher.name[locale] })}</a></p>
 <p>${t(locale, messages.machineReadable)}: <a href="/datasets/${entry.id}.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/datasets/${entry.id}.ttl" type="text/turtle">Turtle</a></p>
 <p><a href="/catalog?lang=${locale}">${t(locale, messages.backToCatalogue)}</a></p>`,
   });
