@@ -34,6 +34,12 @@ describe('two processes, one budget', () => {
     expect(admittedKeyed).toHaveLength(40);
     expect(new Set(keyed.map((a) => a.used)).size).toBe(60); // each request got its own count
 
+    // Once over, a process refuses the rest of the window from memory: the shared count stops growing.
+    const counted = async () => (await database.pool.query(`SELECT requests FROM opendata.rate_windows WHERE partition_key = 'key:ODK-00000000000000aa'`)).rows[0].requests;
+    const before = await counted();
+    for (const guard of guards) expect((await guard.admit(key, '10.0.0.1')).used).toBeGreaterThan(40);
+    expect(await counted()).toBe(before);
+
     const anonymous = await Promise.all(Array.from({ length: 40 }, (_, i) => guards[i % 2]!.admit(null, '10.0.0.9')));
     expect(anonymous.filter((a) => a.used <= a.policy.quota)).toHaveLength(25);
 

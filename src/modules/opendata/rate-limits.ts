@@ -99,6 +99,7 @@ export class OpenDataApiGuard {
   /** The limits in force; may be changed at run time (e.g. by tests), taking effect with the next window. */
   policies: RateLimitPolicies;
   private cleanupTimer: NodeJS.Timeout | null = null;
+  private readonly blocked = new Map<string, { until: number; policy: RatePolicy; keyId: string | null }>();
 
   constructor(
     private readonly pool: Pool,
@@ -123,30 +124,56 @@ export class OpenDataApiGuard {
    * bad key. The caller decides what to do when `used` exceeds the quota.
    */
   async admit(key: string | null, address: string): Promise<Admission> {
-    if (key === null) {
+    if (key !== null && !API_KEY_PATTERN.test(key)) throw new AppError('API_KEY_INVALID', 'Send an API key issued at /developers in X-API-Key or Authorization, or no key at all.');
+    const digest = key === null ? null : hashApiKey(key);
+    const blockedKey = digest ? `key:${digest.toString('hex')}` : `addr:${address}`;
+    const blocked = this.blocked.get(blockedKey);
+    if (blocked !== undefined) {
+      const now = this.now();
+      if (now < blocked.until) return { keyId: blocked.keyId, policy: blocked.policy, used: blocked.policy.quota + 1, resetSeconds: Math.max(1, Math.ceil((blocked.until - now) / 1000)) };
+      this.blocked.delete(blockedKey);
+    }
+    const admission = await this.count(digest, address);
+    if (admission.used > admission.policy.quota) this.block(blockedKey, admission);
+    return admission;
+  }
+
+  /**
+   * A caller over its quota stays over it until the window ends (counts only grow), so this process
+   * refuses its further requests of the window without a database round trip: a flood costs memory
+   * lookups, not writes. A key revoked meanwhile is still answered 429, not 401, until then.
+   */
+  private block(partition: string, admission: Admission): void {
+    this.blocked.set(partition, { until: this.now() + admission.resetSeconds * 1000, policy: admission.policy, keyId: admission.keyId });
+    if (this.blocked.size > 10_000) this.blocked.delete(this.blocked.keys().next().value!);
+  }
+
+  private async count(digest: Buffer | null, address: string): Promise<Admission> {
+    if (digest === null) {
       const policy = this.policies.anonymous;
       const { start, resetSeconds } = this.window(policy);
-      const { rows } = await this.pool.query<{ requests: number }>(
-        `INSERT INTO opendata.rate_windows (partition_key, window_start, requests) VALUES ($1, to_timestamp($2::double precision / 1000), 1)
+      const { rows } = await this.pool.query<{ requests: number }>({
+        name: 'opendata-rate-count-address',
+        text: `INSERT INTO opendata.rate_windows (partition_key, window_start, requests) VALUES ($1, to_timestamp($2::double precision / 1000), 1)
          ON CONFLICT (partition_key, window_start) DO UPDATE SET requests = rate_windows.requests + 1 RETURNING requests`,
-        [`addr:${address}`, start],
-      );
+        values: [`addr:${address}`, start],
+      });
       return { keyId: null, policy, used: rows[0]!.requests, resetSeconds };
     }
-    if (!API_KEY_PATTERN.test(key)) throw new AppError('API_KEY_INVALID', 'Send an API key issued at /developers in X-API-Key or Authorization, or no key at all.');
     const policy = this.policies.keyed;
     const { start, resetSeconds } = this.window(policy);
     // One round trip checks the key and counts the request; a revoked key is counted nowhere.
-    const { rows } = await this.pool.query<{ id: string; revoked: boolean; requests: number | null }>(
-      `WITH key AS (SELECT id, revoked_at IS NOT NULL AS revoked FROM opendata.api_keys WHERE secret_hash = $1),
+    const { rows } = await this.pool.query<{ id: string; revoked: boolean; requests: number | null }>({
+      name: 'opendata-rate-count-key',
+      text: `WITH key AS (SELECT id, revoked_at IS NOT NULL AS revoked FROM opendata.api_keys WHERE secret_hash = $1),
             counted AS (
               INSERT INTO opendata.rate_windows (partition_key, window_start, requests)
               SELECT 'key:' || id, to_timestamp($2::double precision / 1000), 1 FROM key WHERE NOT revoked
               ON CONFLICT (partition_key, window_start) DO UPDATE SET requests = rate_windows.requests + 1
               RETURNING requests)
        SELECT key.id, key.revoked, (SELECT requests FROM counted) AS requests FROM key`,
-      [hashApiKey(key), start],
-    );
+      values: [digest, start],
+    });
     const found = rows[0];
     if (!found) throw new AppError('API_KEY_INVALID', 'This API key is not known. Keys are issued at /developers.');
     if (found.revoked) throw new AppError('API_KEY_REVOKED', 'This API key was revoked by its owner; issue a new one at /developers.');

@@ -70,6 +70,7 @@ export interface KeyUsage {
 
 const SEP = '\u0000';
 const DAY_MS = 86_400_000;
+const KST_OFFSET_MS = 9 * 3_600_000;
 
 export class UsageStatistics {
   private pending = new Map<string, number>();
@@ -87,7 +88,7 @@ export class UsageStatistics {
 
   /** Counts `count` requests of `keyId` (null: anonymous) about `datasetId` ('' for none) today. */
   record(keyId: string | null, datasetId: string, count = 1): void {
-    const slot = `${koreanDate(this.now())}${SEP}${keyId ?? ''}${SEP}${datasetId}`;
+    const slot = `${this.today()}${SEP}${keyId ?? ''}${SEP}${datasetId}`;
     this.pending.set(slot, (this.pending.get(slot) ?? 0) + count);
   }
 
@@ -137,6 +138,18 @@ export class UsageStatistics {
       for (const [slot, count] of batch) this.pending.set(slot, (this.pending.get(slot) ?? 0) + count);
       throw error;
     }
+  }
+
+  private day = { value: '', until: 0 };
+
+  /** Today in Korea, worked out once per day rather than per request. */
+  private today(): string {
+    const now = this.now();
+    if (now >= this.day.until || now < this.day.until - DAY_MS) {
+      const kstMidnight = Math.floor((now + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
+      this.day = { value: koreanDate(now), until: kstMidnight + DAY_MS };
+    }
+    return this.day.value;
   }
 
   private since(days: number): string {
