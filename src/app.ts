@@ -162,6 +162,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'og_session', description: 'Session cookie set by sign-in' },
           exchangeCredential: { type: 'http', scheme: 'bearer', description: 'Once-only exchange: the API credential issued to the X-Road-Client subsystem' },
+          openDataApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Open data API (/api/3/action/*, downloads): an API key from /developers, in X-API-Key or Authorization; optional, without it a lower per-address rate limit applies' },
         },
       },
       security: [{ session: [] }],

@@ -45,6 +45,8 @@ const messages = defineMessages({
   next: { ko: '다음 페이지', en: 'Next page' },
   machineReadable: { ko: '기계 판독용 목록(DCAT-AP)', en: 'Machine-readable catalogue (DCAT-AP)' },
   ckanApi: { ko: 'CKAN 호환 API', en: 'CKAN-compatible API' },
+  developersLink: { ko: '개발자 센터(API 키, 호출 한도)', en: 'Developers (API keys, rate limits)' },
+  dataRequestsLink: { ko: '데이터 제공 요청', en: 'Data requests' },
   errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   queryInvalid: { ko: '검색어는 {max}자 이하로, 입력할 수 있는 문자만 쓰세요', en: 'Enter at most {max} characters, letters, numbers and spaces' },
   breadcrumb: { ko: '현재 위치', en: 'You are here' },
@@ -207,7 +209,8 @@ ${input.page < lastPage ? html`<li><a rel="next" href="${pageHref(locale, input.
     : ''
 }
 </section>
-<p>${t(locale, messages.machineReadable)}: <a href="/catalog.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/catalog.ttl" type="text/turtle">Turtle</a> · ${t(locale, messages.ckanApi)}: <a href="/api/3/action/package_search"><code>/api/3/action/package_search</code></a></p>`,
+<p>${t(locale, messages.machineReadable)}: <a href="/catalog.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/catalog.ttl" type="text/turtle">Turtle</a> · ${t(locale, messages.ckanApi)}: <a href="/api/3/action/package_search"><code>/api/3/action/package_search</code></a></p>
+<p><a href="/developers?lang=${locale}">${t(locale, messages.developersLink)}</a> · <a href="/data-requests?lang=${locale}">${t(locale, messages.dataRequestsLink)}</a></p>`,
   });
 }
 
