@@ -39,7 +39,7 @@ import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
-import { DataRequestService, DeveloperService, OpenDataApiGuard, UsageStatistics, dataRequestPages, developerPages, developerRoutes, registerOpenDataApiGuard } from './modules/opendata';
+import { DataRequestService, DEFAULT_RATE_LIMITS, DeveloperService, OpenDataApiGuard, TEST_RATE_LIMITS, UsageStatistics, dataRequestPages, developerPages, developerRoutes, rateLimitsFrom, registerOpenDataApiGuard } from './modules/opendata';
 
 export interface Platform {
   app: FastifyInstance;
@@ -138,7 +138,10 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
   const openDataUsage = new UsageStatistics(pool, { onError: (error) => logger.error({ err: error }, 'open data usage flush failed') });
-  const openDataGuard = new OpenDataApiGuard(pool, openDataUsage);
+  // OPENDATA_RATE_LIMITS=key=1000/60,anonymous=60/60 overrides the limits (e.g. for a load benchmark).
+  const openDataGuard = new OpenDataApiGuard(pool, openDataUsage, {
+    policies: rateLimitsFrom(process.env.OPENDATA_RATE_LIMITS, config.env === 'test' ? TEST_RATE_LIMITS : DEFAULT_RATE_LIMITS),
+  });
   const developers = new DeveloperService(pool, audit);
   const dataRequests = new DataRequestService(pool, audit, {
     isAgency: (code) => openData.findPublisher(code) !== undefined,

@@ -15,7 +15,7 @@ export { ckanRoutes } from './ckan';
 // Part 2 (developers, API keys, rate limits, usage statistics, data requests).
 export { DeveloperService, MAX_ACTIVE_KEYS, validateDeveloper } from './api-keys';
 export type { ApiKeySummary, Developer, DeveloperContext, DeveloperInput, IssuedApiKey } from './api-keys';
-export { OpenDataApiGuard, registerOpenDataApiGuard, DEFAULT_RATE_LIMITS, isGuardedUrl, rateLimitHeaders } from './rate-limits';
+export { OpenDataApiGuard, registerOpenDataApiGuard, DEFAULT_RATE_LIMITS, TEST_RATE_LIMITS, rateLimitsFrom, isGuardedUrl, rateLimitHeaders } from './rate-limits';
 export type { Admission, RateLimitPolicies, RatePolicy } from './rate-limits';
 export { UsageStatistics, attributeUsage } from './usage';
 export type { DatasetUsage, KeyUsage, OpenDataCaller } from './usage';

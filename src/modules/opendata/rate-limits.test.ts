@@ -3,7 +3,7 @@
 // attributeUsage counting a request once per dataset and only for requests the guard admitted.
 import { describe, expect, it } from 'vitest';
 import type { FastifyRequest } from 'fastify';
-import { downloadDatasetId, isGuardedUrl, presentedKey, rateLimitHeaders } from './rate-limits';
+import { DEFAULT_RATE_LIMITS, downloadDatasetId, isGuardedUrl, presentedKey, rateLimitHeaders, rateLimitsFrom } from './rate-limits';
 import { attributeUsage, type UsageStatistics } from './usage';
 import { nextState, stepsFrom } from './data-requests';
 
@@ -30,6 +30,15 @@ describe('the guard\'s reach', () => {
   it('writes RateLimit-Policy and RateLimit as structured field lists (draft-ietf-httpapi-ratelimit-headers)', () => {
     const headers = rateLimitHeaders({ keyId: 'ODK-1', policy: { name: 'key', quota: 1000, windowSeconds: 60 }, used: 1001, resetSeconds: 17 });
     expect(headers).toEqual({ 'ratelimit-policy': '"key";q=1000;w=60', ratelimit: '"key";r=0;t=17' });
+  });
+});
+
+describe('rateLimitsFrom', () => {
+  it('reads OPENDATA_RATE_LIMITS, keeping the defaults for what it leaves out, and refuses typos', () => {
+    expect(rateLimitsFrom(undefined)).toEqual(DEFAULT_RATE_LIMITS);
+    expect(rateLimitsFrom('anonymous=10/1')).toEqual({ keyed: DEFAULT_RATE_LIMITS.keyed, anonymous: { name: 'anonymous', quota: 10, windowSeconds: 1 } });
+    expect(rateLimitsFrom('key=5000/60, anonymous=100/60').keyed.quota).toBe(5000);
+    for (const bad of ['key=1000', 'keys=1/1', 'key=0/60', 'anonymous=10/0', 'off']) expect(() => rateLimitsFrom(bad), bad).toThrow(/OPENDATA_RATE_LIMITS/);
   });
 });
 

@@ -38,6 +38,34 @@ export const DEFAULT_RATE_LIMITS: RateLimitPolicies = {
   anonymous: { name: 'anonymous', quota: 60, windowSeconds: 60 },
 };
 
+/**
+ * For the test suite (NODE_ENV=test), so other modules' tests that call the open-data API many
+ * times from one address are not throttled; tests of the limits set `guard.policies` themselves.
+ */
+export const TEST_RATE_LIMITS: RateLimitPolicies = {
+  keyed: { name: 'key', quota: 1_000_000, windowSeconds: 60 },
+  anonymous: { name: 'anonymous', quota: 1_000_000, windowSeconds: 60 },
+};
+
+/**
+ * Limits from a setting such as OPENDATA_RATE_LIMITS=`key=1000/60,anonymous=60/60` (requests per
+ * seconds; either part may be left out and keeps `fallback`'s). Throws on anything else, so a typo
+ * stops the server at start-up rather than leaving the API unlimited.
+ */
+export function rateLimitsFrom(setting: string | undefined, fallback: RateLimitPolicies = DEFAULT_RATE_LIMITS): RateLimitPolicies {
+  if (setting === undefined || setting.trim() === '') return fallback;
+  const policies = { ...fallback };
+  for (const part of setting.split(',')) {
+    const match = /^\s*(key|anonymous)=(\d{1,9})\/(\d{1,6})\s*$/.exec(part);
+    if (!match || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      throw new Error(`OPENDATA_RATE_LIMITS: cannot read "${part}"; write key=<requests>/<seconds>,anonymous=<requests>/<seconds>`);
+    }
+    const which = match[1] === 'key' ? 'keyed' : 'anonymous';
+    policies[which] = { name: match[1]!, quota: Number(match[2]), windowSeconds: Number(match[3]) };
+  }
+  return policies;
+}
+
 export const API_KEY_PATTERN = /^odk_[A-Za-z0-9_-]{43}$/;
 
 /** The digest stored for an API key (the key itself is never stored). */
