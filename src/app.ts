@@ -204,7 +204,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
   await app.register(openDataRoutes(openData));
   await app.register(ckanRoutes(openData));
-  await app.register(developerRoutes({ developers, usage: openDataUsage, dataRequests }));
+  await app.register(developerRoutes({ developers, usage: openDataUsage, dataRequests, catalogue: openData }));
   await app.register(developerPages({ developers, usage: openDataUsage, guard: openDataGuard }));
   await app.register(dataRequestPages({ dataRequests, catalogue: openData }));
   openDataGuard.start((error) => logger.error({ err: error }, 'open data rate window cleanup failed'));

@@ -10,6 +10,8 @@ import { problemResponses } from '../../core/schemas';
 import { API_KEY_ID_PATTERN, type DeveloperService } from './api-keys';
 import { DATA_REQUEST_STATES, type DataRequestService, type DataRequestState } from './data-requests';
 import type { UsageStatistics } from './usage';
+import type { OpenDataCatalogue } from './catalogue';
+import { setCaching, viewerOf } from './routes';
 
 export function contextOf(request: FastifyRequest) {
   return { principal: requirePrincipal(request), actor: actorOf(request), requestId: request.id };
@@ -79,8 +81,8 @@ const DataRequestDetailSchema = Type.Intersect([
 const RequestIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'Data request number' }) });
 const Text = (max: number, description?: string) => Type.Optional(Type.String({ maxLength: max, ...(description ? { description } : {}) }));
 
-export function developerRoutes(deps: { developers: DeveloperService; usage: UsageStatistics; dataRequests: DataRequestService }) {
-  const { developers, usage, dataRequests } = deps;
+export function developerRoutes(deps: { developers: DeveloperService; usage: UsageStatistics; dataRequests: DataRequestService; catalogue: OpenDataCatalogue }) {
+  const { developers, usage, dataRequests, catalogue } = deps;
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -145,12 +147,18 @@ export function developerRoutes(deps: { developers: DeveloperService; usage: Usa
       {
         schema: {
           tags: ['opendata'],
-          summary: 'Open usage statistics: requests to the open data API per dataset over the last 30 days (Korea time), most used first',
+          summary: 'Open usage statistics: requests to the open data API per dataset over the last 30 days (Korea time), most used first; entries the viewer may not see are left out',
           security: [],
           response: { 200: Type.Object({ days: Type.Integer(), items: Type.Array(Type.Object({ datasetId: Type.String(), requests: Type.Integer(), keyedRequests: Type.Integer() })) }) },
         },
       },
-      async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({ days: 30, items: await usage.allDatasets(30) }),
+      async (request, reply) => {
+        // Usage of an entry the viewer may not see would reveal that it exists.
+        const viewer = viewerOf(request);
+        const items = (await usage.allDatasets(30)).filter((d) => catalogue.find(d.datasetId, viewer));
+        setCaching(reply, viewer);
+        return reply.send({ days: 30, items });
+      },
     );
 
     app.get(
@@ -161,10 +169,15 @@ export function developerRoutes(deps: { developers: DeveloperService; usage: Usa
           summary: 'Open usage statistics of one dataset: requests per day over the last 30 days, with and without an API key',
           security: [],
           params: Type.Object({ datasetId: Type.String({ pattern: '^[a-z0-9]+([.-][a-z0-9]+)*$', maxLength: 100 }) }),
-          response: { 200: DatasetUsageSchema, ...problemResponses(400) },
+          response: { 200: DatasetUsageSchema, ...problemResponses(400, 404) },
         },
       },
-      async (request, reply) => reply.header('cache-control', 'public, max-age=60').send(await usage.forDataset(request.params.datasetId)),
+      async (request, reply) => {
+        const viewer = viewerOf(request);
+        catalogue.get(request.params.datasetId, viewer);
+        setCaching(reply, viewer);
+        return reply.send(await usage.forDataset(request.params.datasetId));
+      },
     );
 
     app.get(

@@ -178,6 +178,15 @@ describe('usage statistics', () => {
     expect(all.find((d) => d.datasetId === y)?.requests).toBe(1);
     expect(all.some((d) => d.datasetId === 'no-such-dataset')).toBe(false);
 
+    // Officials' use of a restricted entry is counted, but the public never learns the entry exists.
+    const official = new TestClient(platform.app);
+    await official.signIn({ staffId: 'MOHW-0001' });
+    expect((await official.request({ url: '/api/3/action/package_show?id=resident.basic' })).statusCode).toBe(200);
+    await platform.openDataGuard.usage.flush();
+    expect(((await call('/api/v1/opendata/usage')).json().items as Array<{ datasetId: string }>).some((d) => d.datasetId === 'resident.basic')).toBe(false);
+    expectProblem(await call('/api/v1/opendata/usage/resident.basic'), 404, 'DATASET_NOT_FOUND');
+    expect((await official.request({ url: '/api/v1/opendata/usage/resident.basic' })).json().requests).toBe(1);
+
     const page = await call(`/datasets/${x}?lang=en`);
     expect(page.body).toContain('3 requests since');
     expect(page.body).toContain('(2 with an API key, 1 keys)');
