@@ -167,5 +167,13 @@ describe('the data request lifecycle', () => {
     expect(page).toContain('소관 기관이 아님이 확인됨');
     const again = await form(requester, `${path}/mediation`, { reason: '다시' });
     expect(again.statusCode).toBe(409);
+
+    // An official finds the requests to their own agency.
+    const other = await post(requester, '/api/v1/data-requests', { title: '도로 공사 일정', description: '월별 도로 공사 구간', agencyCode: 'MOLIT' });
+    expect(other.statusCode).toBe(201);
+    expect((await mohw.request({ url: '/data-requests?lang=en' })).body).toContain('href="/data-requests?agency=MOHW&amp;lang=en"');
+    const own = (await mohw.request({ url: '/data-requests?agency=MOHW&lang=en' })).body;
+    expect(own).toContain('공공 와이파이 위치');
+    expect(own).not.toContain('도로 공사 일정');
   });
 });

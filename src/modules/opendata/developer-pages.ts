@@ -95,6 +95,8 @@ const messages = defineMessages({
   drNew: { ko: '데이터 제공 요청하기', en: 'Ask for a dataset' },
   drSignIn: { ko: '로그인하고 요청하기', en: 'Sign in to ask for a dataset' },
   drCaption: { ko: '데이터 제공 요청 {n}건 (최근 처리순)', en: '{n} data requests, most recently changed first' },
+  drOwnAgency: { ko: '{agency}에 온 요청만 보기', en: 'Only requests to {agency}' },
+  drAgencyFilter: { ko: '{agency}에 온 요청입니다.', en: 'Requests to {agency}.' },
   drNone: { ko: '아직 요청이 없습니다.', en: 'There are no data requests yet.' },
   drNumber: { ko: '번호', en: 'No.' },
   drRequestTitle: { ko: '요청 제목', en: 'Title' },
@@ -443,19 +445,27 @@ export function dataRequestPages(deps: { dataRequests: DataRequestService; catal
     return key in messages ? t(locale, messages[key]) : role;
   }
 
-  async function renderList(request: FastifyRequest, reply: FastifyReply, state?: DataRequestState): Promise<FastifyReply> {
+  async function renderList(request: FastifyRequest, reply: FastifyReply, state?: DataRequestState, agencyCode?: string): Promise<FastifyReply> {
     const locale = request.locale;
     const title = t(locale, messages.drTitle);
-    const { items, total } = await dataRequests.list({ state, limit: 200 });
+    const { items, total } = await dataRequests.list({ state, agencyCode, limit: 200 });
+    const ownAgency = request.principal?.role === 'official' ? request.principal.agencyCode : null;
     return renderPage(request, reply, {
       title,
       body: html`${breadcrumbs(locale, [{ href: '/catalog', label: t(locale, messages.catalogue) }, { label: title }])}
 <h1>${title}</h1>
 <p class="lead">${t(locale, messages.drLead)}</p>
 <p><a class="button" href="/data-requests/new?lang=${locale}">${request.principal ? t(locale, messages.drNew) : t(locale, messages.drSignIn)}</a></p>
+${
+  ownAgency && ownAgency !== agencyCode
+    ? html`<p><a id="own-agency-requests" href="/data-requests?agency=${ownAgency}&amp;lang=${locale}">${t(locale, messages.drOwnAgency, { agency: agencyName(locale, ownAgency) })}</a></p>`
+    : ''
+}
+${agencyCode ? html`<p id="agency-filter">${t(locale, messages.drAgencyFilter, { agency: agencyName(locale, agencyCode) })} <a href="/data-requests?lang=${locale}">${t(locale, messages.all)}</a></p>` : ''}
 <form method="get" action="/data-requests" class="form" aria-labelledby="filter-heading">
 <h2 id="filter-heading">${t(locale, messages.filterState)}</h2>
 <input type="hidden" name="lang" value="${locale}">
+${agencyCode ? html`<input type="hidden" name="agency" value="${agencyCode}">` : ''}
 <div class="field"><label for="state">${t(locale, messages.drState)}</label>
 <select id="state" name="state"><option value="">${t(locale, messages.all)}</option>${DATA_REQUEST_STATES.map((s) => html`<option value="${s}"${s === state ? html` selected` : ''}>${stateLabel(locale, s)}</option>`)}</select></div>
 <button type="submit" class="button secondary">${t(locale, messages.show)}</button>
@@ -582,10 +592,16 @@ ${textField({ id: 'outcome-reasons', name: 'reasons', label: t(locale, messages.
       {
         schema: {
           ...pageSchema('Data requests: the public list of requests to agencies to release datasets, with their status'),
-          querystring: Type.Object({ state: Type.Optional(Type.Union([Type.Literal(''), ...DATA_REQUEST_STATES.map((s) => Type.Literal(s))])) }, { additionalProperties: true }),
+          querystring: Type.Object(
+            {
+              state: Type.Optional(Type.Union([Type.Literal(''), ...DATA_REQUEST_STATES.map((s) => Type.Literal(s))])),
+              agency: Type.Optional(Type.String({ pattern: '^([A-Z][A-Z0-9]{1,15})?$' })),
+            },
+            { additionalProperties: true },
+          ),
         },
       },
-      async (request, reply) => renderList(request, reply, request.query.state || undefined),
+      async (request, reply) => renderList(request, reply, (request.query.state || undefined) as DataRequestState | undefined, request.query.agency || undefined),
     );
 
     app.get(
