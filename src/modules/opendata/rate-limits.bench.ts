@@ -3,8 +3,9 @@
 // time and 16 in flight, and the cost of counting usage in memory. Prints JSON.
 // Run: npx tsx src/modules/opendata/rate-limits.bench.ts  (not yet registered in bench/run.ts)
 import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
 import { benchDatabase, machine, printResult } from '../../../bench/support';
-import { hashApiKey, OpenDataApiGuard } from './rate-limits';
+import { hashApiKey, OpenDataApiGuard, registerOpenDataApiGuard } from './rate-limits';
 import { UsageStatistics } from './usage';
 
 const SEQUENTIAL = Number(process.env.N ?? 3000);
@@ -52,6 +53,24 @@ try {
   const baselinePerSecond = await throughput(() => db.pool.query('SELECT 1'));
   const keyedPerSecond = await throughput(() => guard.admit(key, '10.0.0.1'));
 
+  // The whole hook, end to end through Fastify (inject), on a trivial route under the API prefix.
+  const apps = await Promise.all(
+    [false, true].map(async (guarded) => {
+      const app = Fastify();
+      if (guarded) registerOpenDataApiGuard(app, guard);
+      app.get('/api/3/action/ping', async () => ({ success: true }));
+      await app.ready();
+      return app;
+    }),
+  );
+  const [bare, withGuard] = apps as [ReturnType<typeof Fastify>, ReturnType<typeof Fastify>];
+  const keyedAgain = await sequential(() => guard.admit(key, '10.0.0.1'));
+  const tuples = (await db.pool.query(`SELECT n_tup_upd, n_tup_hot_upd, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'rate_windows'`)).rows[0];
+  const injectBare = await sequential(() => bare.inject({ url: '/api/3/action/ping' }));
+  const injectKeyed = await sequential(() => withGuard.inject({ url: '/api/3/action/ping', headers: { 'x-api-key': key } }));
+  const injectAnonymous = await sequential(() => withGuard.inject({ url: '/api/3/action/ping' }));
+  await Promise.all(apps.map((app) => app.close()));
+
   const records = 1_000_000;
   const started = performance.now();
   for (let i = 0; i < records; i++) usage.record(i % 2 ? 'ODK-00000000000000be' : null, `dataset-${i % 40}`);
@@ -70,6 +89,11 @@ try {
     concurrency: CONCURRENT,
     selectOnePerSecond: baselinePerSecond,
     guardKeyedAdmitsPerSecond: keyedPerSecond,
+    guardKeyedAdmitAfterLoad: keyedAgain,
+    rateWindowUpdates: tuples,
+    injectTrivialRouteWithoutGuard: injectBare,
+    injectTrivialRouteGuardKeyed: injectKeyed,
+    injectTrivialRouteGuardAnonymous: injectAnonymous,
     usageRecordNs: Number(recordNs.toFixed(1)),
     usageFlushMs: { rows: 80, ms: Number(flushMs.toFixed(2)) },
   });
