@@ -143,6 +143,13 @@ describe('rate limits', () => {
     expectProblem(await post(developer, `/api/v1/developers/me/keys/${key.id}/revoke`, {}), 409, 'API_KEY_ALREADY_REVOKED');
     expectProblem(await call('/api/3/action/package_search', { headers: { 'x-api-key': `odk_${'A'.repeat(43)}` } }), 401, 'API_KEY_INVALID');
     expectProblem(await call('/api/3/action/package_search', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, 'API_KEY_INVALID');
+    // Guessing keys from one address is slowed down; other addresses are not affected.
+    const guesses = [];
+    for (let i = 0; i < 21; i++) guesses.push(await call('/api/3/action/package_search', { headers: { 'x-api-key': `odk_${String(i).padStart(43, 'B')}` }, address: '192.0.2.99' }));
+    expect(guesses.slice(0, 20).every((r) => r.statusCode === 401)).toBe(true);
+    expectProblem(guesses[20]!, 429, 'API_RATE_LIMIT_EXCEEDED');
+    expect(Number(guesses[20]!.headers['retry-after'])).toBeGreaterThan(0);
+    expectProblem(await call('/api/3/action/package_search', { headers: { 'x-api-key': `odk_${'C'.repeat(43)}` }, address: '192.0.2.100' }), 401, 'API_KEY_INVALID');
 
     // Downloads are under the guard before anyone routes them: a revoked key is refused there too,
     // and an anonymous answer (here 404, no such route yet) carries the fields.
@@ -150,6 +157,12 @@ describe('rate limits', () => {
     const download = await call(`/datasets/${PUBLIC[0]!.id}/resources/r1/download.csv`);
     expect(download.statusCode).toBe(404);
     expect(download.headers.ratelimit).toMatch(/^"anonymous";r=\d+;t=\d+$/);
+    // The OpenAPI document tells clients, for routes others added too.
+    const openapi = (await call('/openapi.json')).json();
+    for (const path of ['/api/3/action/package_search', '/api/3/action/package_show']) {
+      expect(Object.keys(openapi.paths[path].get.responses)).toEqual(expect.arrayContaining(['401', '429']));
+      expect(openapi.paths[path].get.security).toEqual([{}, { openDataApiKey: [] }]);
+    }
     // Pages outside the API are not limited.
     const page = await call(`/datasets/${PUBLIC[0]!.id}`);
     expect(page.statusCode).toBe(200);

@@ -16,6 +16,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from '../../core/db';
 import { AppError } from '../../core/errors';
+import { FailureThrottle } from '../../core/rate-limit';
+import { problemResponses } from '../../core/schemas';
 import { attributeUsage, type UsageStatistics } from './usage';
 
 export interface RatePolicy {
@@ -127,6 +129,8 @@ export class OpenDataApiGuard {
   /** The limits in force; may be changed at run time (e.g. by tests), taking effect with the next window. */
   policies: RateLimitPolicies;
   private cleanupTimer: NodeJS.Timeout | null = null;
+  /** Guessing keys costs a database lookup each: an address that sends many unknown keys waits a minute (per process). */
+  private readonly unknownKeys = new FailureThrottle({ maxFailures: 20, windowMs: 60_000 });
   private readonly blocked = new Map<string, { until: number; policy: RatePolicy; keyId: string | null }>();
 
   constructor(
@@ -161,7 +165,19 @@ export class OpenDataApiGuard {
       if (now < blocked.until) return { keyId: blocked.keyId, policy: blocked.policy, used: blocked.policy.quota + 1, resetSeconds: Math.max(1, Math.ceil((blocked.until - now) / 1000)) };
       this.blocked.delete(blockedKey);
     }
-    const admission = await this.count(digest, address);
+    if (digest) {
+      const wait = this.unknownKeys.retryAfterSeconds(address);
+      if (wait > 0) {
+        throw new AppError('API_RATE_LIMIT_EXCEEDED', `This address sent too many unknown API keys; retry after ${wait} s.`, undefined, { 'retry-after': String(wait) });
+      }
+    }
+    let admission: Admission;
+    try {
+      admission = await this.count(digest, address);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'API_KEY_INVALID') this.unknownKeys.recordFailure(address);
+      throw error;
+    }
     if (admission.used > admission.policy.quota) this.block(blockedKey, admission);
     return admission;
   }
@@ -234,6 +250,14 @@ export class OpenDataApiGuard {
  */
 export function registerOpenDataApiGuard(app: FastifyInstance, guard: OpenDataApiGuard): void {
   app.decorateRequest('openDataCaller', null);
+
+  // The OpenAPI document says so for every guarded route, whoever adds it.
+  app.addHook('onRoute', (route) => {
+    if (!isGuardedUrl(route.url) || !route.schema) return;
+    const schema = route.schema as { response?: Record<string, unknown>; security?: unknown[] };
+    schema.response = { ...problemResponses(401, 429), ...schema.response };
+    schema.security = [{}, { openDataApiKey: [] }];
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (!isGuardedUrl(request.url)) return;
