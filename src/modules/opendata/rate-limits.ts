@@ -6,8 +6,9 @@
 //   `Bearer <key>` works too). An unknown, malformed or revoked key is a 401 problem, never a silent
 //   downgrade to anonymous. Without a key the caller is anonymous and limited per address, lower.
 // - Limits are fixed windows counted in Postgres (opendata.rate_windows, unlogged), one upsert per
-//   request that also checks the key, so several server processes share one budget exactly. The
-//   measured cost is in the module's README section (about one database round trip).
+//   request (a prepared statement that also checks the key), so several server processes share one
+//   budget exactly; its cost is about a `SELECT 1` round trip (rate-limits.bench.ts). A caller over
+//   its quota is then refused from memory until the window ends.
 // - Every admitted answer carries RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-
 //   headers-10: `RateLimit-Policy: "key";q=1000;w=60`, `RateLimit: "key";r=998;t=41`). Over the
 //   limit the answer is 429 problem+json API_RATE_LIMIT_EXCEEDED with Retry-After.
