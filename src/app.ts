@@ -40,6 +40,7 @@ import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/service
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 import { MobileIdService, mobileIdPages, mobileIdRoutes } from './modules/mobile-id';
 import { DataStore, OpenDataCatalogue, ckanRoutes, datastoreRoutes, openDataRoutes, uploadPages } from './modules/opendata';
+import { DataRequestService, DEFAULT_RATE_LIMITS, DeveloperService, OpenDataApiGuard, TEST_RATE_LIMITS, UsageStatistics, dataRequestPages, developerPages, developerRoutes, rateLimitsFrom, registerOpenDataApiGuard } from './modules/opendata';
 
 export interface Platform {
   app: FastifyInstance;
@@ -62,6 +63,10 @@ export interface Platform {
   openData: OpenDataCatalogue;
   mobileIds: MobileIdService;
   dataStore: DataStore;
+  /** The open-data API's rate limits (guard.policies) and usage statistics (guard.usage). */
+  openDataGuard: OpenDataApiGuard;
+  developers: DeveloperService;
+  dataRequests: DataRequestService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -137,6 +142,16 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl, agreements });
   const mobileIds = new MobileIdService(pool, audit, registry, keys, { issuer: config.publicBaseUrl });
   const dataStore = await DataStore.open(pool, audit, openData);
+  const openDataUsage = new UsageStatistics(pool, { onError: (error) => logger.error({ err: error }, 'open data usage flush failed') });
+  // OPENDATA_RATE_LIMITS=key=1000/60,anonymous=60/60 overrides the limits (e.g. for a load benchmark).
+  const openDataGuard = new OpenDataApiGuard(pool, openDataUsage, {
+    policies: rateLimitsFrom(process.env.OPENDATA_RATE_LIMITS, config.env === 'test' ? TEST_RATE_LIMITS : DEFAULT_RATE_LIMITS),
+  });
+  const developers = new DeveloperService(pool, audit);
+  const dataRequests = new DataRequestService(pool, audit, {
+    isAgency: (code) => openData.findPublisher(code) !== undefined,
+    isPublicDataset: (id) => openData.find(id, { role: null }) !== undefined,
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -155,6 +170,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'og_session', description: 'Session cookie set by sign-in' },
           exchangeCredential: { type: 'http', scheme: 'bearer', description: 'Once-only exchange: the API credential issued to the X-Road-Client subsystem' },
+          openDataApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Open data API (/api/3/action/*, downloads): an API key from /developers, in X-API-Key or Authorization; optional, without it a lower per-address rate limit applies' },
         },
       },
       security: [{ session: [] }],
@@ -164,6 +180,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
 
   registerHttpConventions(app);
   registerAuth(app, { sessions: identity, cookieSecure: config.cookieSecure });
+  registerOpenDataApiGuard(app, openDataGuard);
+  app.decorate('openDataUsage', openDataUsage);
 
   await app.register(operationsRoutes({ pool, audit }));
   await app.register(portalRoutes({ registry, identity }));
@@ -195,13 +213,18 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(mobileIdPages(mobileIds));
   await app.register(datastoreRoutes(dataStore, openData));
   await app.register(uploadPages(dataStore, openData));
+  await app.register(developerRoutes({ developers, usage: openDataUsage, dataRequests, catalogue: openData }));
+  await app.register(developerPages({ developers, usage: openDataUsage, guard: openDataGuard }));
+  await app.register(dataRequestPages({ dataRequests, catalogue: openData }));
+  openDataGuard.start((error) => logger.error({ err: error }, 'open data rate window cleanup failed'));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
     await proactive.idle();
     await notificationWorker.stop();
+    await openDataGuard.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests };
 }

@@ -21,3 +21,14 @@ export { datastoreRoutes } from './datastore-routes';
 export { uploadPages } from './upload-pages';
 export { COLUMN_TYPES, ENCODINGS, MAX_UPLOAD_BYTES, convertValue, describeProblem, inferTypes, readTable } from './upload';
 export type { ColumnType, DeclaredEncoding, FileFormat, FileProblem } from './upload';
+// Part 2 (developers, API keys, rate limits, usage statistics, data requests).
+export { DeveloperService, MAX_ACTIVE_KEYS, validateDeveloper } from './api-keys';
+export type { ApiKeySummary, Developer, DeveloperContext, DeveloperInput, IssuedApiKey } from './api-keys';
+export { OpenDataApiGuard, registerOpenDataApiGuard, DEFAULT_RATE_LIMITS, TEST_RATE_LIMITS, rateLimitsFrom, isGuardedUrl, rateLimitHeaders } from './rate-limits';
+export type { Admission, RateLimitPolicies, RatePolicy } from './rate-limits';
+export { UsageStatistics, attributeUsage } from './usage';
+export type { DatasetUsage, KeyUsage, OpenDataCaller } from './usage';
+export { DataRequestService, DATA_REQUEST_STATES, TRANSITIONS, nextState, stepsFrom } from './data-requests';
+export type { DataRequest, DataRequestDetail, DataRequestState, DataRequestStep } from './data-requests';
+export { developerRoutes } from './developer-routes';
+export { developerPages, dataRequestPages } from './developer-pages';

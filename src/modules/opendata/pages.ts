@@ -45,6 +45,8 @@ const messages = defineMessages({
   next: { ko: '다음 페이지', en: 'Next page' },
   machineReadable: { ko: '기계 판독용 목록(DCAT-AP)', en: 'Machine-readable catalogue (DCAT-AP)' },
   ckanApi: { ko: 'CKAN 호환 API', en: 'CKAN-compatible API' },
+  developersLink: { ko: '개발자 센터(API 키, 호출 한도)', en: 'Developers (API keys, rate limits)' },
+  dataRequestsLink: { ko: '데이터 제공 요청', en: 'Data requests' },
   errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   queryInvalid: { ko: '검색어는 {max}자 이하로, 입력할 수 있는 문자만 쓰세요', en: 'Enter at most {max} characters, letters, numbers and spaces' },
   breadcrumb: { ko: '현재 위치', en: 'You are here' },
@@ -83,6 +85,14 @@ const messages = defineMessages({
   closedNote: { ko: '이 데이터는 공개하거나 공유하지 않습니다. 목록에는 자산 현황을 위해 올려 두었습니다.', en: 'This data is neither published nor shared; it is listed so the catalogue covers every data asset.' },
   backToCatalogue: { ko: '데이터 목록으로 돌아가기', en: 'Back to the data catalogue' },
   uploadData: { ko: '이 데이터셋에 파일 올리기', en: 'Upload a file to this dataset' },
+  usageHeading: { ko: 'API 이용 통계(최근 30일)', en: 'API use (last 30 days)' },
+  usageSummary: { ko: '{since}부터 {requests}회 호출(API 키로 {keyed}회, 키 {keys}개)', en: '{requests} requests since {since} ({keyed} with an API key, {keys} keys)' },
+  usageNone: { ko: '최근 30일 동안 API 호출이 없습니다.', en: 'No API requests in the last 30 days.' },
+  usageCaption: { ko: '날짜별 API 호출 수', en: 'API requests per day' },
+  usageDay: { ko: '날짜', en: 'Day' },
+  usageRequests: { ko: '호출 수', en: 'Requests' },
+  usageJson: { ko: '이용 통계(JSON)', en: 'Usage statistics (JSON)' },
+  dataRequest: { ko: '필요한 데이터가 더 있나요? {publisher}에 데이터 제공 요청하기', en: 'Need more data? Ask {publisher} to release it' },
   formats: { ko: '형식', en: 'Formats' },
 });
 
@@ -200,12 +210,14 @@ ${input.page < lastPage ? html`<li><a rel="next" href="${pageHref(locale, input.
     : ''
 }
 </section>
-<p>${t(locale, messages.machineReadable)}: <a href="/catalog.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/catalog.ttl" type="text/turtle">Turtle</a> · ${t(locale, messages.ckanApi)}: <a href="/api/3/action/package_search"><code>/api/3/action/package_search</code></a></p>`,
+<p>${t(locale, messages.machineReadable)}: <a href="/catalog.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/catalog.ttl" type="text/turtle">Turtle</a> · ${t(locale, messages.ckanApi)}: <a href="/api/3/action/package_search"><code>/api/3/action/package_search</code></a></p>
+<p><a href="/developers?lang=${locale}">${t(locale, messages.developersLink)}</a> · <a href="/data-requests?lang=${locale}">${t(locale, messages.dataRequestsLink)}</a></p>`,
   });
 }
 
-export function renderDataset(request: FastifyRequest, reply: FastifyReply, entry: DatasetEntry): FastifyReply {
+export async function renderDataset(request: FastifyRequest, reply: FastifyReply, entry: DatasetEntry): Promise<FastifyReply> {
   const locale = request.locale;
+  const usage = await request.server.openDataUsage?.forDataset(entry.id);
   const role = request.principal?.role ?? null;
   const temporal = entry.temporal
     ? entry.temporal.end
@@ -269,6 +281,21 @@ ${
     ? html`<p><a class="button" id="upload-data" href="/console/opendata/uploads?dataset=${encodeURIComponent(entry.id)}&amp;lang=${locale}">${t(locale, messages.uploadData)}</a></p>`
     : ''
 }
+${
+  usage
+    ? html`<h2 id="usage-heading">${t(locale, messages.usageHeading)}</h2>
+${
+  usage.requests === 0
+    ? html`<p id="dataset-usage">${t(locale, messages.usageNone)}</p>`
+    : html`<p id="dataset-usage">${t(locale, messages.usageSummary, { since: formatDate(locale, usage.since), requests: usage.requests, keyed: usage.keyedRequests, keys: usage.keys })}</p>
+<table id="dataset-usage-daily"><caption>${t(locale, messages.usageCaption)}</caption>
+<thead><tr><th scope="col">${t(locale, messages.usageDay)}</th><th scope="col">${t(locale, messages.usageRequests)}</th></tr></thead>
+<tbody>${usage.daily.map((d) => html`<tr><th scope="row">${formatDate(locale, d.day)}</th><td>${d.requests}</td></tr>`)}</tbody></table>`
+}
+<p><a href="/api/v1/opendata/usage/${entry.id}" type="application/json">${t(locale, messages.usageJson)}</a></p>`
+    : ''
+}
+<p><a id="data-request-link" href="/data-requests/new?agency=${entry.publisher.code}&amp;lang=${locale}">${t(locale, messages.dataRequest, { publisher: entry.publisher.name[locale] })}</a></p>
 <p>${t(locale, messages.machineReadable)}: <a href="/datasets/${entry.id}.jsonld" type="application/ld+json">JSON-LD</a> · <a href="/datasets/${entry.id}.ttl" type="text/turtle">Turtle</a></p>
 <p><a href="/catalog?lang=${locale}">${t(locale, messages.backToCatalogue)}</a></p>`,
   });
