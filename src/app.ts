@@ -39,6 +39,7 @@ import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
+import { SsoService, demoRelyingParty, oidcMount, ssoConsole, ssoRoutes } from './modules/sso';
 
 export interface Platform {
   app: FastifyInstance;
@@ -59,6 +60,7 @@ export interface Platform {
   proactive: ProactiveEngine;
   applications: ApplicationsService;
   openData: OpenDataCatalogue;
+  sso: SsoService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -132,6 +134,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
+  const sso = await SsoService.open({ pool, audit, registry, identity, publicBaseUrl: config.publicBaseUrl, onError: (error) => logger.error({ err: error }, 'OpenID provider error') });
+  const demoClient = await sso.ensureDemoClient();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -186,6 +190,10 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
   await app.register(openDataRoutes(openData));
   await app.register(ckanRoutes(openData));
+  await app.register(oidcMount(sso));
+  await app.register(ssoRoutes(sso));
+  await app.register(ssoConsole(sso));
+  await app.register(demoRelyingParty({ issuer: sso.issuer, publicBaseUrl: config.publicBaseUrl, ...demoClient, cookieSecure: config.cookieSecure }));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -194,5 +202,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, sso };
 }

@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   CATALOGUE_SERVICE_NOT_FOUND: { status: 404, title: { en: 'There is no such service in the catalogue', ko: '서비스 목록에 없는 서비스입니다' } },
   DATASET_NOT_FOUND: { status: 404, title: { en: 'There is no such dataset in the data catalogue', ko: '데이터 목록에 없는 데이터셋입니다' } },
   SERVICE_BUNDLE_NOT_FOUND: { status: 404, title: { en: 'There is no such service bundle', ko: '해당 묶음 서비스가 없습니다' } },
+  SSO_INTERACTION_NOT_FOUND: { status: 404, title: { en: 'The sign-in request has expired or is unknown', ko: '로그인 요청이 만료되었거나 알 수 없는 요청입니다' } },
   SUBJECT_NOT_FOUND: { status: 404, title: { en: 'There is no such data subject', ko: '해당 정보주체가 없습니다' } },
   SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },
   INTERNAL_ERROR: { status: 500, title: { en: 'Something went wrong on our side', ko: '시스템 내부 오류가 발생했습니다' } },
