@@ -9,6 +9,8 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertionIn, startTestPlatform, TestClient, type TestPlatform } from '../../../test/support/platform';
 import { expectProblem } from '../../../test/support/problems';
+import { buildPlatform } from '../../app';
+import { createLogger } from '../../core/logger';
 import { injectFetch } from './inject-fetch';
 
 let platform: TestPlatform;
@@ -322,6 +324,28 @@ describe('sign-in with OnceGov (authorization code + PKCE)', () => {
     const { response } = await follow(official, await visit(official, started.url.href));
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('/sign-in?returnTo=');
+  });
+});
+
+describe('storage', () => {
+  it('a code issued before a restart is redeemed by the next process, which signs with the same keys', async () => {
+    const client = await registerClient();
+    const config = await relyingParty(client);
+    const started = await startAuthorization(config, 'openid profile');
+    const browser = await residentBrowser();
+    const callback = await decide(browser, (await toConsent(browser, started)).action, 'allow');
+
+    // Another process on the same database (as after a restart, or behind a load balancer).
+    const second = await buildPlatform({ config: platform.config, pool: platform.database.pool, logger: createLogger('silent') });
+    try {
+      const elsewhere = await relyingParty(client, injectFetch(second.app));
+      const tokens = await oidc.authorizationCodeGrant(elsewhere, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
+      expect(tokens.claims()?.sub).toBe(`resident-${RESIDENT}`);
+      // The code is spent everywhere.
+      await expect(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state })).rejects.toMatchObject({ error: 'invalid_grant' });
+    } finally {
+      await second.app.close();
+    }
   });
 });
 
