@@ -93,6 +93,9 @@ export function validateRegistration(input: ClientRegistration): FieldProblem[] 
     const problem = redirectUriProblem(uri);
     if (problem) problems.push({ field: `/body/redirectUris/${i}`, message: problem });
   });
+  // The host is the sector of the client's pairwise subject identifiers: one host per client.
+  const hosts = new Set(input.redirectUris.filter((uri) => !redirectUriProblem(uri)).map((uri) => new URL(uri).host));
+  if (hosts.size > 1) problems.push({ field: '/body/redirectUris', message: 'all redirect URIs must be on one host (register a client per site)' });
   (input.postLogoutRedirectUris ?? []).forEach((uri, i) => {
     const problem = redirectUriProblem(uri);
     if (problem) problems.push({ field: `/body/postLogoutRedirectUris/${i}`, message: problem });
@@ -159,5 +162,6 @@ export function toProviderMetadata(row: ClientRow): AdapterPayload {
     response_types: ['code'],
     scope: row.scopes.filter(isScope).join(' '),
     id_token_signed_response_alg: ID_TOKEN_ALG,
+    subject_type: 'pairwise',
   };
 }

@@ -43,6 +43,12 @@ interface Flow {
   nonce: string;
 }
 
+/** A structured claim (the address) as one line per member. */
+function claimValue(value: unknown) {
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.entries(value as Record<string, unknown>).map(([key, member]) => html`<code>${key}</code>: ${String(member)}<br>`);
+}
+
 function encode(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -91,7 +97,7 @@ ${
     ? html`<p>${t(locale, messages.signedIn)}</p>
 <table id="claims"><caption>${t(locale, messages.caption)}</caption>
 <thead><tr><th scope="col">${t(locale, messages.claim)}</th><th scope="col">${t(locale, messages.value)}</th></tr></thead>
-<tbody>${Object.entries(session.claims).map(([name, value]) => html`<tr><th scope="row"><code>${name}</code></th><td>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</td></tr>`)}</tbody></table>
+<tbody>${Object.entries(session.claims).map(([name, value]) => html`<tr><th scope="row"><code>${name}</code></th><td>${claimValue(value)}</td></tr>`)}</tbody></table>
 <form method="post" action="/demo-rp/logout"><input type="hidden" name="_csrf" value="${request.csrfToken}"><button type="submit" class="button secondary">${t(locale, messages.signOut)}</button></form>`
     : html`<form method="get" action="/demo-rp/login" class="form"><fieldset><legend>${t(locale, messages.scopes)}</legend>
 ${SCOPES.filter((s) => s !== 'openid').map(

@@ -4,10 +4,10 @@
 // relying party receives (read through the registry's and identity's exported services, audited
 // per release) and the interaction steps the routes drive (login from the platform session,
 // consent with a Grant).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditActor, AuditLog } from '../../core/audit';
 import type { Principal } from '../../core/auth';
 import type { Pool, Queryable } from '../../core/db';
@@ -84,7 +84,7 @@ export class SsoService {
     private readonly audit: AuditLog,
     private readonly registry: RegistryService,
     private readonly identity: IdentityService,
-    private readonly options: { publicBaseUrl: string; cookieKeys: string[]; onError: (error: unknown) => void },
+    private readonly options: { publicBaseUrl: string; cookieKeys: string[]; pairwiseSalt: string; onError: (error: unknown) => void },
   ) {}
 
   static async open(deps: {
@@ -95,13 +95,22 @@ export class SsoService {
     publicBaseUrl: string;
     onError: (error: unknown) => void;
   }): Promise<SsoService> {
-    const cookieKeys = await withTransaction(deps.pool, async (tx) => {
+    const secrets = await withTransaction(deps.pool, async (tx) => {
       await ensureSigningKey(tx);
-      await tx.query("INSERT INTO sso.secrets (name, value) VALUES ('cookie-keys', $1) ON CONFLICT (name) DO NOTHING", [randomBytes(32).toString('base64url')]);
-      return (await tx.query<{ value: string }>("SELECT value FROM sso.secrets WHERE name = 'cookie-keys'")).rows.map((row) => row.value);
+      for (const name of ['cookie-keys', 'pairwise-salt']) {
+        await tx.query('INSERT INTO sso.secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64url')]);
+      }
+      const rows = (await tx.query<{ name: string; value: string }>("SELECT name, value FROM sso.secrets WHERE name IN ('cookie-keys', 'pairwise-salt')")).rows;
+      return new Map(rows.map((row) => [row.name, row.value]));
     });
-    const service = new SsoService(deps.pool, deps.audit, deps.registry, deps.identity, { publicBaseUrl: deps.publicBaseUrl, cookieKeys, onError: deps.onError });
+    const service = new SsoService(deps.pool, deps.audit, deps.registry, deps.identity, {
+      publicBaseUrl: deps.publicBaseUrl,
+      cookieKeys: [secrets.get('cookie-keys')!],
+      pairwiseSalt: secrets.get('pairwise-salt')!,
+      onError: deps.onError,
+    });
     await service.rebuild();
+    await service.purgeExpired();
     return service;
   }
 
@@ -151,6 +160,11 @@ export class SsoService {
       jwks: { keys } as Configuration['jwks'],
       claims: CLAIMS_BY_SCOPE,
       scopes: [...SCOPES],
+      // Each relying party sees its own identifier for a resident, so two services cannot link
+      // their users by it (the sector is the redirect URIs' one host, see clients.ts).
+      subjectTypes: ['pairwise'],
+      pairwiseIdentifier: (_ctx, accountId, client) =>
+        createHash('sha256').update(`${client.sectorIdentifier}|${accountId}|${this.options.pairwiseSalt}`).digest('base64url'),
       responseTypes: ['code'],
       pkce: { methods: ['S256'], required: () => true },
       clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'EdDSA', token_endpoint_auth_method: 'client_secret_basic' },
@@ -183,7 +197,7 @@ export class SsoService {
         revocation: { enabled: true },
       },
       clientBasedCORS: () => false,
-      interactions: { url: (_ctx, interaction) => `${INTERACTION_PREFIX}/${interaction.uid}` },
+      interactions: { policy: platformSessionPolicy(), url: (_ctx, interaction) => `${INTERACTION_PREFIX}/${interaction.uid}` },
       renderError: (ctx, out) => this.pages!.error(ctx, out as { error: string; error_description?: string }),
       findAccount: async (ctx, sub) => {
         const residentId = residentIdOf(sub);
@@ -469,6 +483,24 @@ export class SsoService {
   get db(): Queryable {
     return this.pool;
   }
+}
+
+/**
+ * The provider's login prompt, plus one check: the OIDC session must belong to the resident who
+ * is signed in to the platform now. Signing out of the platform (or another person signing in)
+ * therefore sends the next authorization request through the login step again, instead of
+ * silently reusing the provider's own session.
+ */
+function platformSessionPolicy(): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  policy.get('login')!.checks.add(
+    new interactionPolicy.Check('platform_session', 'The OnceGov sign-in is missing or belongs to someone else', 'login_required', async (ctx) => {
+      const principal = (ctx.req as IncomingMessage & { fastifyRequest?: { principal: Principal | null } }).fastifyRequest?.principal;
+      const expected = principal?.role === 'resident' && principal.residentId !== null ? accountIdOf(principal.residentId) : undefined;
+      return expected !== undefined && expected === ctx.oidc.session?.accountId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 function requireOperator(context: SsoContext, roles: Array<Principal['role']>): Principal {

@@ -35,7 +35,7 @@ async function register(body: Record<string, unknown>, as: TestClient = operator
 }
 
 let counter = 0;
-async function registerClient(options: { type?: 'public' | 'confidential'; scopes?: string[] } = {}) {
+async function registerClient(options: { type?: 'public' | 'confidential'; scopes?: string[]; origin?: string } = {}) {
   counter += 1;
   const clientId = `test-rp-${counter}`;
   const response = await register({
@@ -43,8 +43,8 @@ async function registerClient(options: { type?: 'public' | 'confidential'; scope
     nameKo: `시험 서비스 ${counter}`,
     nameEn: `Test service ${counter}`,
     kind: 'partner',
-    redirectUris: [`${RP_ORIGIN}/cb`],
-    postLogoutRedirectUris: [`${RP_ORIGIN}/bye`],
+    redirectUris: [`${options.origin ?? RP_ORIGIN}/cb`],
+    postLogoutRedirectUris: [`${options.origin ?? RP_ORIGIN}/bye`],
     scopes: options.scopes ?? ['openid', 'profile', 'birthdate', 'address', 'email', 'phone'],
     type: options.type ?? 'public',
   });
@@ -75,7 +75,7 @@ async function follow(browser: TestClient, first: LightMyRequestResponse): Promi
   for (let hops = 0; hops < 12; hops += 1) {
     if (response.statusCode < 300 || response.statusCode >= 400) return { response };
     const location = new URL(response.headers.location as string, `http://${issuerHost()}`);
-    if (location.origin === RP_ORIGIN) return { response, leftTo: location };
+    if (location.host !== issuerHost()) return { response, leftTo: location };
     response = await visit(browser, location.href);
   }
   throw new Error('too many redirects');
@@ -88,12 +88,12 @@ interface Started {
   nonce: string;
 }
 
-async function startAuthorization(config: oidc.Configuration, scope: string, extra: Record<string, string> = {}): Promise<Started> {
+async function startAuthorization(config: oidc.Configuration, scope: string, extra: Record<string, string> = {}, redirectUri = `${RP_ORIGIN}/cb`): Promise<Started> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: `${RP_ORIGIN}/cb`,
+    redirect_uri: redirectUri,
     scope,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
@@ -125,11 +125,13 @@ async function decide(browser: TestClient, action: string, decision: 'allow' | '
   return leftTo!;
 }
 
-async function signInThrough(config: oidc.Configuration, scope: string, browser?: TestClient) {
-  const started = await startAuthorization(config, scope);
+/** The whole sign-in; the consent screen is answered with Allow when it comes (not when the grant exists already). */
+async function signInThrough(config: oidc.Configuration, scope: string, browser?: TestClient, redirectUri?: string) {
+  const started = await startAuthorization(config, scope, {}, redirectUri);
   const resident = browser ?? (await residentBrowser());
-  const { action, page } = await toConsent(resident, started);
-  const callback = await decide(resident, action, 'allow');
+  const { response: page, leftTo } = await follow(resident, await visit(resident, started.url.href));
+  const action = /action="(\/sso\/interaction\/[^"]+\/consent)"/.exec(page.body)?.[1];
+  const callback = leftTo ?? (await decide(resident, action!, 'allow'));
   const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce, idTokenExpected: true });
   return { tokens, consentPage: page, browser: resident };
 }
@@ -172,7 +174,7 @@ describe('sign-in with OnceGov (authorization code + PKCE)', () => {
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce, idTokenExpected: true });
     const claims = tokens.claims()!;
     const name = await platform.registry.residentName(RESIDENT);
-    expect(claims.sub).toBe(`resident-${RESIDENT}`);
+    expect(claims.sub).toMatch(/^[\w-]{43}$/);
     expect(claims.iss).toBe(platform.sso.issuer);
     expect(claims.aud).toBe(client.clientId);
     expect(claims.name).toBe(name!.ko);
@@ -205,6 +207,21 @@ describe('sign-in with OnceGov (authorization code + PKCE)', () => {
     expect(claims).not.toHaveProperty('name');
     expect(claims).not.toHaveProperty('phone_number');
     expect(claims).not.toHaveProperty('birthdate');
+  });
+
+  it('gives each service its own, stable identifier for a resident, so services cannot link their users by it', async () => {
+    const other = 'https://other-service.example.org';
+    const first = await relyingParty(await registerClient());
+    const second = await relyingParty(await registerClient({ origin: other }));
+    const browser = await residentBrowser();
+    const subOf = async (config: oidc.Configuration, redirectUri?: string) => (await signInThrough(config, 'openid', browser, redirectUri)).tokens.claims()!.sub;
+    const a1 = await subOf(first);
+    const b1 = await subOf(second, `${other}/cb`);
+    const a2 = await subOf(first);
+    expect(a1).not.toBe(b1);
+    expect(a2).toBe(a1);
+    // And another resident is someone else to the same service.
+    expect((await signInThrough(first, 'openid', await residentBrowser(9))).tokens.claims()!.sub).not.toBe(a1);
   });
 
   it('a confidential client with a wrong secret cannot redeem the code', async () => {
@@ -316,6 +333,26 @@ describe('sign-in with OnceGov (authorization code + PKCE)', () => {
     expect(audited.rows.map((r) => r.outcome)).toEqual(['denied']);
   });
 
+  it('after signing out of OnceGov, the next sign-in to a service goes through the login step again', async () => {
+    const client = await registerClient();
+    const config = await relyingParty(client);
+    const { browser } = await signInThrough(config, 'openid');
+    // Granted before and still signed in: straight back to the service, no page in between.
+    const again = await startAuthorization(config, 'openid');
+    expect((await follow(browser, await visit(browser, again.url.href))).leftTo?.searchParams.get('code')).toBeTruthy();
+
+    const out = await browser.request({ method: 'POST', url: '/sign-out', form: { _csrf: browser.csrfToken! } });
+    expect(out.statusCode).toBe(303);
+    const afterSignOut = await startAuthorization(config, 'openid');
+    const toInteraction = await visit(browser, afterSignOut.url.href);
+    expect(toInteraction.headers.location).toMatch(/^\/sso\/interaction\//);
+    expect((await visit(browser, toInteraction.headers.location as string)).headers.location).toMatch(/^\/sign-in\?returnTo=/);
+    // A silent request (prompt=none) is answered login_required.
+    const silent = await startAuthorization(config, 'openid', { prompt: 'none' });
+    const { leftTo } = await follow(browser, await visit(browser, silent.url.href));
+    expect(leftTo?.searchParams.get('error')).toBe('login_required');
+  });
+
   it('government staff signed in to the platform are not signed in to relying parties', async () => {
     const client = await registerClient();
     const started = await startAuthorization(await relyingParty(client), 'openid');
@@ -340,7 +377,7 @@ describe('storage', () => {
     try {
       const elsewhere = await relyingParty(client, injectFetch(second.app));
       const tokens = await oidc.authorizationCodeGrant(elsewhere, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce });
-      expect(tokens.claims()?.sub).toBe(`resident-${RESIDENT}`);
+      expect(tokens.claims()?.sub).toMatch(/^[\w-]{43}$/);
       // The code is spent everywhere.
       await expect(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state })).rejects.toMatchObject({ error: 'invalid_grant' });
     } finally {
@@ -441,6 +478,8 @@ describe('client registration', () => {
     expect(problem.errors?.map((e: { field: string }) => e.field)).toEqual(['/body/redirectUris/0', '/body/redirectUris/1', '/body/redirectUris/2']);
     const scope = await register({ ...body, clientId: 'bad-two', scopes: ['openid', 'bank_account'] });
     await expectProblem(scope, 400, 'VALIDATION_FAILED');
+    const twoSites = await register({ ...body, clientId: 'bad-four', redirectUris: ['https://a.example.kr/cb', 'https://b.example.kr/cb'] });
+    expect((await expectProblem(twoSites, 400, 'VALIDATION_FAILED')).errors?.[0]?.field).toBe('/body/redirectUris');
     const noOpenid = await register({ ...body, clientId: 'bad-three', scopes: ['profile'] });
     expect((await expectProblem(noOpenid, 400, 'VALIDATION_FAILED')).errors?.[0]?.field).toBe('/body/scopes');
   });
@@ -464,7 +503,8 @@ describe('demo relying party', () => {
     expect(callback.statusCode, callback.body.slice(0, 400)).toBe(303);
     const page = await visit(browser, '/demo-rp?lang=en');
     expect(page.body).toContain('Signed in with OnceGov');
-    expect(page.body).toContain(`resident-${RESIDENT}`);
+    expect(page.body).toContain('<code>sub</code>');
+    expect(page.body).not.toContain(`resident-${RESIDENT}`);
     expect(page.body).toContain('birthdate');
     expect(page.body).not.toContain('<code>address</code></th>');
   });
