@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf, staff } from '../support/staff';
-import { expectAccessible, startBrowserHarness, type BrowserHarness } from './support';
+import { expectAccessible, signInAsStaff, startBrowserHarness, type BrowserHarness } from './support';
 
 let harness: BrowserHarness;
 let redirectUri: string;
@@ -85,5 +85,39 @@ describe('single sign-on consent screen without JavaScript', () => {
     await page.getByRole('button', { name: 'Allow and continue' }).click();
     await page.waitForURL((url) => url.pathname === '/rp-callback');
     expect(new URL(page.url()).searchParams.get('code')).toBeTruthy();
+
+    // Logout (RP-initiated): OnceGov's confirmation page in the site's layout, then signed out.
+    await page.goto('/oidc/session/end?client_id=minwon-partner');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign out of OnceGov?');
+    await expectAccessible(page, 'en');
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL((url) => url.pathname === '/oidc/session/end/success');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are signed out');
+    await page.goto('/me');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+  });
+
+  it('the operator registers a client on the console page; the provider\'s error page uses the site layout (axe)', async () => {
+    const page = await (await harness.newContext()).newPage();
+    await page.goto(authorizeUrl('openid').replace('minwon-partner', 'no-such-client'));
+    expect(await page.locator('#oidc-error').textContent()).toBe('invalid_client');
+    await expectAccessible(page, 'ko');
+
+    await signInAsStaff(page, 'MOIS-OPS-01');
+    await page.goto('/console/sso-clients');
+    await expectAccessible(page, 'ko');
+    await page.goto('/console/sso-clients?lang=en');
+    await page.getByLabel('Client ID').fill('seoul-city-portal');
+    await page.getByLabel('Name (Korean)').fill('서울시 통합 포털');
+    await page.getByLabel('Name (English)').fill('Seoul city portal');
+    await page.getByLabel('Redirect URIs (one per line)').fill('ftp://seoul.example.kr/cb');
+    await page.getByRole('button', { name: 'Register' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('redirectUris');
+    await expectAccessible(page, 'en');
+    await page.getByLabel('Redirect URIs (one per line)').fill('https://seoul.example.kr/cb');
+    await page.getByRole('button', { name: 'Register' }).click();
+    expect(await page.locator('#registered-secret').textContent()).toMatch(/^ogc_/);
+    await expectAccessible(page, 'en');
+
   });
 });

@@ -135,8 +135,11 @@ export function oidcMount(sso: SsoService) {
       rawRequest.url = rawRequest.url!.slice(OIDC_PREFIX.length) || '/';
       rawRequest.fastifyRequest = request;
       // The security headers the platform's hooks chose (no cookies: those are written on send).
+      // form-action is left out: the form_post response mode posts to the relying party's origin.
       for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined && name !== 'set-cookie') reply.raw.setHeader(name, value as string);
+        if (value === undefined || name === 'set-cookie') continue;
+        const header = name === 'content-security-policy' ? String(value).split(';').filter((d) => !d.trim().startsWith('form-action')).join(';') : value;
+        reply.raw.setHeader(name, header as string);
       }
       try {
         await sso.handle(rawRequest, reply.raw);

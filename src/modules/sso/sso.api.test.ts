@@ -224,6 +224,21 @@ describe('sign-in with OnceGov (authorization code + PKCE)', () => {
     expect((await signInThrough(first, 'openid', await residentBrowser(9))).tokens.claims()!.sub).not.toBe(a1);
   });
 
+  it('answers with response_mode=form_post in a page whose policy lets it post to the relying party', async () => {
+    const config = await relyingParty(await registerClient());
+    const browser = await residentBrowser();
+    const started = await startAuthorization(config, 'openid', { response_mode: 'form_post' });
+    const { action } = await toConsent(browser, started);
+    const decided = await visit(browser, action, { method: 'POST', form: { _csrf: browser.csrfToken!, decision: 'allow' } });
+    const { response } = await follow(browser, decided);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(`action="${RP_ORIGIN}/cb"`);
+    expect(response.body).toMatch(/name="code" value="[\w-]+"/);
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).not.toContain('form-action');
+    expect(csp).toMatch(/script-src 'self' 'sha256-/);
+  });
+
   it('a confidential client with a wrong secret cannot redeem the code', async () => {
     const client = await registerClient({ type: 'confidential' });
     const config = await relyingParty(client);
@@ -416,8 +431,13 @@ describe('signing keys', () => {
     expect((await jwks()).keys.map((k) => k.kid)).toEqual([newKid]);
     await expect(jwtVerify(before, createLocalJWKSet(await jwks()), options)).rejects.toThrow();
 
-    const audited = await platform.database.pool.query("SELECT action FROM audit.entries WHERE action IN ('sso.key.rotate', 'sso.key.retire') ORDER BY id");
-    expect(audited.rows.map((r) => r.action)).toEqual(['sso.key.rotate', 'sso.key.retire']);
+    const audited = await platform.database.pool.query(
+      "SELECT action, resource FROM audit.entries WHERE action IN ('sso.key.rotate', 'sso.key.retire') AND actor_id = 'staff-MOIS-OPS-01' ORDER BY id",
+    );
+    expect(audited.rows).toEqual([
+      { action: 'sso.key.rotate', resource: `sso/keys/${newKid}` },
+      { action: 'sso.key.retire', resource: `sso/keys/${oldKid}` },
+    ]);
   });
 });
 
@@ -482,6 +502,48 @@ describe('client registration', () => {
     expect((await expectProblem(twoSites, 400, 'VALIDATION_FAILED')).errors?.[0]?.field).toBe('/body/redirectUris');
     const noOpenid = await register({ ...body, clientId: 'bad-three', scopes: ['profile'] });
     expect((await expectProblem(noOpenid, 400, 'VALIDATION_FAILED')).errors?.[0]?.field).toBe('/body/scopes');
+  });
+});
+
+describe('operator console', () => {
+  it('registers a client from the form, shows its secret once, and marks a bad redirect URI', async () => {
+    const page = await operator.request({ url: '/console/sso-clients?lang=en' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('demo-rp');
+    expect(page.body).toContain('Rotate the signing key');
+
+    const form = { _csrf: operator.csrfToken!, clientId: 'gov24-app', nameKo: '정부24 앱', nameEn: 'Gov24 app', kind: 'agency', redirectUris: 'https://app.gov24.example.kr/cb\nhttps://app.gov24.example.kr/cb2', scopes: 'openid', type: 'confidential' };
+    const bad = await operator.request({ method: 'POST', url: '/console/sso-clients?lang=en', form: { ...form, redirectUris: 'http://app.gov24.example.kr/cb' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('class="error-summary"');
+    expect(bad.body).toMatch(/id="redirectUris"[^>]*aria-invalid="true"/);
+    expect(bad.body).toContain('value="gov24-app"');
+
+    const created = await operator.request({ method: 'POST', url: '/console/sso-clients?lang=en', form });
+    expect(created.statusCode).toBe(201);
+    const secret = /id="registered-secret">([^<]+)</.exec(created.body)?.[1];
+    expect(secret).toMatch(/^ogc_/);
+    const again = await operator.request({ url: '/console/sso-clients?lang=en' });
+    expect(again.body).toContain('gov24-app');
+    expect(again.body).not.toContain(secret!);
+    const registered = (await platform.sso.findClient('gov24-app'))!;
+    expect(registered.redirectUris).toEqual(['https://app.gov24.example.kr/cb', 'https://app.gov24.example.kr/cb2']);
+    expect(registered.scopes).toEqual(['openid']);
+
+    const rotated = await operator.request({ method: 'POST', url: '/console/sso-clients/rotate-key', form: { _csrf: operator.csrfToken! } });
+    expect(rotated.headers.location).toBe('/console/sso-clients?rotated=1');
+  });
+
+  it('is closed to residents and officials, and read-only for auditors', async () => {
+    const resident = await residentBrowser();
+    expect((await resident.request({ url: '/console/sso-clients', headers: { accept: 'text/html' } })).statusCode).toBe(403);
+    const auditor = new TestClient(platform.app);
+    await auditor.signIn({ staffId: 'BAI-AUD-01' });
+    const page = await auditor.request({ url: '/console/sso-clients' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('action="/console/sso-clients"');
+    const post = await auditor.request({ method: 'POST', url: '/console/sso-clients/rotate-key', form: { _csrf: auditor.csrfToken! }, headers: { accept: 'application/json' } });
+    await expectProblem(post, 403, 'FORBIDDEN');
   });
 });
 
