@@ -10,7 +10,7 @@ import type { JWK } from 'jose';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditActor, AuditLog } from '../../core/audit';
 import type { Principal } from '../../core/auth';
-import type { Pool, Queryable } from '../../core/db';
+import type { Pool } from '../../core/db';
 import { withTransaction } from '../../core/db';
 import { AppError } from '../../core/errors';
 import type { IdentityService } from '../identity/service';
@@ -125,13 +125,15 @@ export class SsoService {
 
   /** Hands a request under /oidc to the provider (its path already stripped of the prefix). */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await this.current();
+    // The JWKS is always current: another process may already sign with a key rotated in
+    // seconds ago. Everything else tolerates a few seconds (the previous key still verifies).
+    await this.current(req.url?.startsWith('/jwks') ?? false);
     await this.provider.callback()(req, res);
   }
 
   /** The provider, rebuilt first when another process (or this one) rotated or retired keys. */
-  private async current(): Promise<Provider> {
-    if (Date.now() - this.checkedAt > KEY_CHECK_MS) {
+  private async current(fresh = false): Promise<Provider> {
+    if (fresh || Date.now() - this.checkedAt > KEY_CHECK_MS) {
       this.checkedAt = Date.now();
       if ((await keysFingerprint(this.pool)) !== this.fingerprint) await this.rebuild();
     }
@@ -477,11 +479,6 @@ export class SsoService {
   /** Deletes expired sessions, codes and tokens. */
   purgeExpired(): Promise<number> {
     return purgeExpiredRecords(this.pool);
-  }
-
-  /** For tests and the demo: the database the records live in. */
-  get db(): Queryable {
-    return this.pool;
   }
 }
 

@@ -395,6 +395,11 @@ describe('storage', () => {
       expect(tokens.claims()?.sub).toMatch(/^[\w-]{43}$/);
       // The code is spent everywhere.
       await expect(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: started.verifier, expectedState: started.state })).rejects.toMatchObject({ error: 'invalid_grant' });
+      // A key rotated by this process is in the other process's JWKS at once.
+      const rotated = await operator.request({ method: 'POST', url: '/api/v1/sso/keys/rotate', headers: { 'x-csrf-token': operator.csrfToken! } });
+      const kid = (rotated.json() as { kid: string }).kid;
+      const elsewhereJwks = await second.app.inject({ url: '/oidc/jwks', headers: { host: issuerHost() } });
+      expect((elsewhereJwks.json() as JSONWebKeySet).keys.map((k) => k.kid)).toContain(kid);
     } finally {
       await second.app.close();
     }
@@ -428,13 +433,17 @@ describe('signing keys', () => {
     await expectProblem(current, 409, 'CONFLICT');
     const retired = await operator.request({ method: 'POST', url: `/api/v1/sso/keys/${oldKid}/retire`, headers: { 'x-csrf-token': operator.csrfToken! } });
     expect(retired.statusCode, retired.body).toBe(200);
-    expect((await jwks()).keys.map((k) => k.kid)).toEqual([newKid]);
+    const published = (await jwks()).keys.map((k) => k.kid);
+    expect(published).toContain(newKid);
+    expect(published).not.toContain(oldKid);
     await expect(jwtVerify(before, createLocalJWKSet(await jwks()), options)).rejects.toThrow();
 
     const audited = await platform.database.pool.query(
-      "SELECT action, resource FROM audit.entries WHERE action IN ('sso.key.rotate', 'sso.key.retire') AND actor_id = 'staff-MOIS-OPS-01' ORDER BY id",
+      "SELECT action, resource FROM audit.entries WHERE action IN ('sso.key.rotate', 'sso.key.retire') AND actor_id = 'staff-MOIS-OPS-01' AND resource = ANY ($1) ORDER BY id",
+      [[`sso/keys/${oldKid}`, `sso/keys/${newKid}`]],
     );
-    expect(audited.rows).toEqual([
+    // (the old key's own rotation, earlier, is recorded too)
+    expect(audited.rows.slice(-2)).toEqual([
       { action: 'sso.key.rotate', resource: `sso/keys/${newKid}` },
       { action: 'sso.key.retire', resource: `sso/keys/${oldKid}` },
     ]);
