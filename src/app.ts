@@ -41,6 +41,7 @@ import { ApplicationsService, applicationPages, applicationsRoutes } from './mod
 import { MobileIdService, mobileIdPages, mobileIdRoutes } from './modules/mobile-id';
 import { DataStore, OpenDataCatalogue, ckanRoutes, datastoreRoutes, openDataRoutes, uploadPages } from './modules/opendata';
 import { DataRequestService, DEFAULT_RATE_LIMITS, DeveloperService, OpenDataApiGuard, TEST_RATE_LIMITS, UsageStatistics, dataRequestPages, developerPages, developerRoutes, rateLimitsFrom, registerOpenDataApiGuard } from './modules/opendata';
+import { SsoService, demoRelyingParty, oidcMount, ssoConsole, ssoRoutes } from './modules/sso';
 
 export interface Platform {
   app: FastifyInstance;
@@ -67,6 +68,7 @@ export interface Platform {
   openDataGuard: OpenDataApiGuard;
   developers: DeveloperService;
   dataRequests: DataRequestService;
+  sso: SsoService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -152,6 +154,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     isAgency: (code) => openData.findPublisher(code) !== undefined,
     isPublicDataset: (id) => openData.find(id, { role: null }) !== undefined,
   });
+  const sso = await SsoService.open({ pool, audit, registry, identity, publicBaseUrl: config.publicBaseUrl, onError: (error) => logger.error({ err: error }, 'OpenID provider error') });
+  const demoClient = await sso.ensureDemoClient();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -217,6 +221,10 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(developerPages({ developers, usage: openDataUsage, guard: openDataGuard }));
   await app.register(dataRequestPages({ dataRequests, catalogue: openData }));
   openDataGuard.start((error) => logger.error({ err: error }, 'open data rate window cleanup failed'));
+  await app.register(oidcMount(sso));
+  await app.register(ssoRoutes(sso));
+  await app.register(ssoConsole(sso));
+  await app.register(demoRelyingParty({ issuer: sso.issuer, publicBaseUrl: config.publicBaseUrl, ...demoClient, cookieSecure: config.cookieSecure }));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -226,5 +234,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await openDataGuard.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests, sso };
 }

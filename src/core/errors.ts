@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   UPLOAD_NOT_FOUND: { status: 404, title: { en: 'There is no such pending upload', ko: '확인을 기다리는 해당 업로드가 없습니다' } },
   UPLOAD_REJECTED: { status: 422, title: { en: 'The file cannot be imported; nothing was imported', ko: '파일을 가져올 수 없습니다. 아무것도 저장하지 않았습니다' } },
   SERVICE_BUNDLE_NOT_FOUND: { status: 404, title: { en: 'There is no such service bundle', ko: '해당 묶음 서비스가 없습니다' } },
+  SSO_INTERACTION_NOT_FOUND: { status: 404, title: { en: 'The sign-in request has expired or is unknown', ko: '로그인 요청이 만료되었거나 알 수 없는 요청입니다' } },
   SUBJECT_NOT_FOUND: { status: 404, title: { en: 'There is no such data subject', ko: '해당 정보주체가 없습니다' } },
   // Mobile ID (src/modules/mobile-id): why a presentation was not accepted.
   MOBILE_ID_NOT_FOUND: { status: 404, title: { en: 'There is no such Mobile ID', ko: '해당 모바일 신분증이 없습니다' } },
