@@ -3,6 +3,7 @@
 // preview; POST /api/v1/opendata/uploads/{uploadId}/confirm imports it. For everyone (the
 // dataset's visibility decides): CKAN's /api/3/action/datastore_search (GET and POST), the
 // resource's metadata, and its CSV and JSON downloads, streamed.
+import { attributeUsage } from './usage';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -91,6 +92,9 @@ export function datastoreRoutes(store: DataStore, catalogue: OpenDataCatalogue) 
     try {
       if (request.validationError) throw new CkanError('Validation Error', { message: 'Each parameter may be given once' });
       const result = await store.search(input, viewer, baseUrl);
+      // The request counts in its dataset's usage statistics (and its API key's).
+      const datasetId = await store.datasetIdOf(result.resource_id);
+      if (datasetId) attributeUsage(request, datasetId);
       setCaching(reply, viewer);
       return reply.send({ help, success: true, result });
     } catch (error) {
