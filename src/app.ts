@@ -39,6 +39,7 @@ import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
+import { RationingService, rationingPages, rationingRoutes } from './modules/rationing';
 
 export interface Platform {
   app: FastifyInstance;
@@ -59,6 +60,7 @@ export interface Platform {
   proactive: ProactiveEngine;
   applications: ApplicationsService;
   openData: OpenDataCatalogue;
+  rationing: RationingService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -132,6 +134,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
+  const rationing = new RationingService(pool, audit, registry, { onError: (error) => logger.error({ err: error }, 'rationing stock stream failed') });
+  await rationing.ensureDemo();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -186,13 +190,16 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
   await app.register(openDataRoutes(openData));
   await app.register(ckanRoutes(openData));
+  await app.register(rationingRoutes(rationing));
+  await app.register(rationingPages(rationing));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
     await events.stop();
     await proactive.idle();
     await notificationWorker.stop();
+    await rationing.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, rationing };
 }

@@ -33,6 +33,11 @@ export const ERROR_CATALOGUE = {
   DATASET_NOT_FOUND: { status: 404, title: { en: 'There is no such dataset in the data catalogue', ko: '데이터 목록에 없는 데이터셋입니다' } },
   SERVICE_BUNDLE_NOT_FOUND: { status: 404, title: { en: 'There is no such service bundle', ko: '해당 묶음 서비스가 없습니다' } },
   SUBJECT_NOT_FOUND: { status: 404, title: { en: 'There is no such data subject', ko: '해당 정보주체가 없습니다' } },
+  PROGRAMME_NOT_FOUND: { status: 404, title: { en: 'There is no such rationing programme', ko: '해당 배분 사업이 없습니다' } },
+  OUTLET_KEY_INVALID: { status: 401, title: { en: 'The outlet\'s API key is missing or not valid', ko: '판매처 인증키가 없거나 올바르지 않습니다' } },
+  RATIONING_NOT_PURCHASE_DAY: { status: 403, title: { en: 'This person cannot buy today: it is not their purchase day', ko: '오늘은 이 분의 구매 요일이 아닙니다' } },
+  RATIONING_LIMIT_REACHED: { status: 409, title: { en: 'This person has already bought their limit for this period', ko: '이번 기간의 1인당 구매 한도를 이미 채웠습니다' } },
+  RATIONING_OUT_OF_STOCK: { status: 409, title: { en: 'The outlet has not enough stock left', ko: '판매처의 재고가 부족합니다' } },
   SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },
   INTERNAL_ERROR: { status: 500, title: { en: 'Something went wrong on our side', ko: '시스템 내부 오류가 발생했습니다' } },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -105,6 +105,8 @@ const ACTIONS: Record<string, Message> = {
   'identity.sign-out': { ko: '로그아웃', en: 'Signed out' },
   'identity.contact-details.read': { ko: '연락처 열람', en: 'Viewed the contact details' },
   'identity.contact-details.update': { ko: '연락처 변경', en: 'Changed the contact details' },
+  // Rationed distribution (src/modules/rationing): a pharmacy checked the purchase limit and sold.
+  'rationing.sale': { ko: '공적 물품 구매 한도 확인 및 판매 기록(약국 등)', en: 'Checked your purchase limit and recorded a rationed sale (e.g. masks at a pharmacy)' },
   [TRACKER_AUDIT_READ]: { ko: '감사인이 정보 이용 내역을 확인', en: 'An auditor reviewed who used your data' },
   [TRACKER_READ]: { ko: '정보 이용 내역 확인', en: 'Viewed who used the data' },
 };
