@@ -285,7 +285,6 @@ export function rationingRoutes(service: RationingService) {
           'x-request-id': request.id,
           'x-content-type-options': 'nosniff',
         });
-        raw.write('retry: 2000\n: stock changes follow\n\n');
         let closed = false;
         const send = (event: StockEvent) => {
           if (closed) return;
@@ -296,6 +295,8 @@ export function rationingRoutes(service: RationingService) {
             .catch((error) => request.log.error({ err: error }, 'stock stream event failed'));
         };
         const unsubscribe = await service.stream.subscribe(programmeId, send);
+        // Written once listening: a client that sees it will get every change committed after.
+        raw.write('retry: 2000\n: stock changes follow\n\n');
         const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
         const end = () => {
           if (closed) return;
