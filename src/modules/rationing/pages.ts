@@ -67,10 +67,10 @@ const WEEKDAYS: Message[] = [
 
 /** Fill, radius and outline per band: size and outline differ too, so colour is never the only cue. */
 const MARKERS: Record<StockBand, { fill: string; r: number; stroke: string; dash?: string }> = {
-  plenty: { fill: '#0c6b32', r: 7, stroke: '#000' },
-  some: { fill: '#0b50d0', r: 5.5, stroke: '#000' },
-  few: { fill: '#b8420a', r: 4.5, stroke: '#000' },
-  empty: { fill: '#ffffff', r: 4.5, stroke: '#1e2124', dash: '2 1.5' },
+  plenty: { fill: '#0c6b32', r: 6, stroke: '#000' },
+  some: { fill: '#0b50d0', r: 5, stroke: '#000' },
+  few: { fill: '#b8420a', r: 4, stroke: '#000' },
+  empty: { fill: '#ffffff', r: 4, stroke: '#1e2124', dash: '2 1.5' },
 };
 
 function marker(band: StockBand, cx: number, cy: number, label?: string): SafeHtml {
@@ -107,7 +107,7 @@ export function renderMap(locale: Locale, outlets: OutletStock[]): SafeHtml {
     const [x, y] = project([o.longitude, o.latitude]);
     return html`<g class="outlet" data-outlet="${o.code}" data-band="${o.band}">${marker(o.band, x, y, `${o.name[locale]}: ${bandLabel(locale, o.band)}, ${o.remaining}`)}</g>`;
   });
-  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_SIZE.width} ${MAP_SIZE.height}" width="100%" role="img" aria-labelledby="map-title map-desc" focusable="false">
+  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_SIZE.width} ${MAP_SIZE.height}" width="100%" height="640" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="map-title map-desc" focusable="false">
 <title id="map-title">${t(locale, messages.mapTitle)}</title>
 <desc id="map-desc">${t(locale, messages.mapDesc, { count: outlets.length })}</desc>
 <rect x="0" y="0" width="${MAP_SIZE.width}" height="${MAP_SIZE.height}" fill="#e9f2fb"/>
