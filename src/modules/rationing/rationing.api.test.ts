@@ -298,7 +298,7 @@ function openStream(url: string, headers: Record<string, string> = {}): Promise<
           }
           const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
           if (!fields.data) continue;
-          const event: SseEvent = { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
+          const event: SseEvent = { id: fields.id ?? '', event: fields.event ?? '', data: JSON.parse(fields.data) };
           events.push(event);
           for (const w of [...waiting]) if (w.match(event)) (waiting.splice(waiting.indexOf(w), 1), w.done(event));
         }
