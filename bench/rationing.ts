@@ -142,9 +142,26 @@ try {
   // Warm-up, then saturation.
   if (warmup > 0) offset = (await postLoad({ host, port, requests: entries, connections: concurrency, seconds: 60, maxRequests: warmup, offset })).next;
   const cpuBefore = await cpuSnapshot(db.pool);
+  // What the database sessions wait on during the run (sampled every 5 ms): shows where the time goes.
+  const waits = new Map<string, number>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const active = await db.pool.query<{ w: string }>(
+        `SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-') || ' in ' || left(query, 40) AS w
+           FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()`,
+      );
+      for (const row of active.rows) waits.set(row.w, (waits.get(row.w) ?? 0) + 1);
+      await new Promise((done) => setTimeout(done, 5));
+    }
+  })();
   const saturationResult = await postLoad({ host, port, requests: entries, connections: concurrency, seconds, offset });
+  sampling = false;
+  await sampler;
+  const sampled = [...waits.values()].reduce((sum, n) => sum + n, 0);
+  const postgresWaits = Object.fromEntries([...waits].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([what, n]) => [what, `${Math.round((n / sampled) * 100)} %`]));
   offset = saturationResult.next;
-  const saturation = { ...summary(saturationResult), cpu: cpuPerRequest(cpuBefore, await cpuSnapshot(db.pool), saturationResult.requests) };
+  const saturation = { ...summary(saturationResult), cpu: cpuPerRequest(cpuBefore, await cpuSnapshot(db.pool), saturationResult.requests), postgresWaits };
 
   // Latency: a stream client connected, a background load of 16 connections, and probe sales at
   // the probe outlet every 50 ms; each probe's latency runs from its response to the first event

@@ -74,65 +74,97 @@ CREATE TABLE rationing.sales (
 );
 CREATE INDEX sales_resident ON rationing.sales (resident_id, sold_at DESC);
 
--- Sells a batch of requests in order (the caller sorts them by resident so that concurrent batches
--- take the allowance rows' locks in one order; the stock rows are locked first, in outlet order:
--- no two batches can then wait on each other in a cycle). Per item: the person's allowance for
--- the period goes up only while it stays within the limit (a conditional upsert: a concurrent
--- sale to the same person waits for the row and re-checks against the committed total); then the
--- outlet's stock goes down only while it stays at or above zero, else the allowance is given back.
--- Outcomes: 'sold', 'over-limit', 'out-of-stock'. One NOTIFY per batch carries the new stock of
--- every outlet that sold: [programme, outlet, remaining, version, updated_at in epoch ms].
+-- Sells a batch of requests in order; the caller sorts them by resident. Two phases, so that the
+-- outlets' stock rows, which every sale at an outlet needs, are locked as briefly as possible:
+-- 1. each person's allowance for the period grows only while it stays within the limit (a
+--    conditional upsert: a concurrent sale to the same person waits for the row and re-checks
+--    against the committed total), in resident order;
+-- 2. the batch's stock rows are locked in outlet order and read once; each sale takes its quantity
+--    in memory or, when too little is left, gives the allowance back; then one statement each
+--    writes the stock, the sales log and the given-back allowances.
+-- Allowance locks in resident order, then stock locks in outlet order: no two batches can wait on
+-- each other in a cycle. Outcomes: 'sold', 'over-limit', 'out-of-stock'. One NOTIFY per batch
+-- carries the new stock of every outlet that sold: [programme, outlet, remaining, version, epoch ms].
 CREATE FUNCTION rationing.sell_batch(p_programme integer, p_limit integer, p_period_start date,
                                      p_outlets integer[], p_residents bigint[], p_quantities integer[])
 RETURNS TABLE (o_index integer, o_outcome text, o_bought integer, o_remaining integer)
 LANGUAGE plpgsql AS $$
 DECLARE
+  n integer := coalesce(array_length(p_outlets, 1), 0);
   i integer;
-  v_bought integer;
-  v_remaining integer;
-  v_changed integer[] := '{}';
+  k integer;
+  v_one integer;
+  v_bought integer[] := array_fill(NULL::integer, ARRAY[n]);
+  v_outcome text[] := array_fill('over-limit'::text, ARRAY[n]);
+  v_left integer[] := array_fill(NULL::integer, ARRAY[n]);
+  v_ids integer[];
+  v_remaining integer[];
+  v_sold integer[];
+  v_back_residents bigint[] := '{}';
+  v_back_quantities integer[] := '{}';
+  v_sale_items integer[] := '{}';
 BEGIN
-  PERFORM 1 FROM rationing.stock s
-    WHERE s.programme_id = p_programme AND s.outlet_id = ANY (p_outlets)
-    ORDER BY s.outlet_id FOR UPDATE;
-  FOR i IN 1 .. coalesce(array_length(p_outlets, 1), 0) LOOP
-    o_index := i;
+  FOR i IN 1 .. n LOOP
     INSERT INTO rationing.allowances AS a (programme_id, resident_id, period_start, bought)
       VALUES (p_programme, p_residents[i], p_period_start, p_quantities[i])
       ON CONFLICT (programme_id, resident_id, period_start)
         DO UPDATE SET bought = a.bought + excluded.bought WHERE a.bought + excluded.bought <= p_limit
-      RETURNING a.bought INTO v_bought;
-    IF NOT FOUND THEN
-      SELECT a.bought INTO v_bought FROM rationing.allowances a
+      RETURNING a.bought INTO v_one;
+    IF FOUND THEN
+      v_outcome[i] := 'pending';
+    ELSE
+      SELECT a.bought INTO v_one FROM rationing.allowances a
         WHERE a.programme_id = p_programme AND a.resident_id = p_residents[i] AND a.period_start = p_period_start;
-      o_outcome := 'over-limit'; o_bought := v_bought; o_remaining := NULL;
-      RETURN NEXT;
-      CONTINUE;
     END IF;
-    UPDATE rationing.stock s
-       SET remaining = s.remaining - p_quantities[i], sold_total = s.sold_total + p_quantities[i],
-           version = nextval('rationing.stock_versions'), updated_at = clock_timestamp()
-     WHERE s.programme_id = p_programme AND s.outlet_id = p_outlets[i] AND s.remaining >= p_quantities[i]
-     RETURNING s.remaining INTO v_remaining;
-    IF NOT FOUND THEN
-      UPDATE rationing.allowances a SET bought = a.bought - p_quantities[i]
-        WHERE a.programme_id = p_programme AND a.resident_id = p_residents[i] AND a.period_start = p_period_start
-        RETURNING a.bought INTO v_bought;
-      SELECT s.remaining INTO v_remaining FROM rationing.stock s WHERE s.programme_id = p_programme AND s.outlet_id = p_outlets[i];
-      o_outcome := 'out-of-stock'; o_bought := v_bought; o_remaining := coalesce(v_remaining, 0);
-      RETURN NEXT;
-      CONTINUE;
-    END IF;
-    INSERT INTO rationing.sales (programme_id, outlet_id, resident_id, quantity, period_start)
-      VALUES (p_programme, p_outlets[i], p_residents[i], p_quantities[i], p_period_start);
-    v_changed := v_changed || p_outlets[i];
-    o_outcome := 'sold'; o_bought := v_bought; o_remaining := v_remaining;
-    RETURN NEXT;
+    v_bought[i] := v_one;
   END LOOP;
-  IF cardinality(v_changed) > 0 THEN
+
+  SELECT array_agg(s.outlet_id ORDER BY s.outlet_id), array_agg(s.remaining ORDER BY s.outlet_id)
+    INTO v_ids, v_remaining
+    FROM (SELECT outlet_id, remaining FROM rationing.stock
+           WHERE programme_id = p_programme AND outlet_id = ANY (p_outlets)
+           ORDER BY outlet_id FOR UPDATE) s;
+  v_sold := array_fill(0, ARRAY[coalesce(array_length(v_ids, 1), 0)]);
+  FOR i IN 1 .. n LOOP
+    IF v_outcome[i] <> 'pending' THEN CONTINUE; END IF;
+    k := array_position(v_ids, p_outlets[i]);
+    IF k IS NOT NULL AND v_remaining[k] >= p_quantities[i] THEN
+      v_remaining[k] := v_remaining[k] - p_quantities[i];
+      v_sold[k] := v_sold[k] + p_quantities[i];
+      v_outcome[i] := 'sold';
+      v_left[i] := v_remaining[k];
+      v_sale_items := v_sale_items || i;
+    ELSE
+      v_outcome[i] := 'out-of-stock';
+      v_left[i] := coalesce(v_remaining[k], 0);
+      v_bought[i] := v_bought[i] - p_quantities[i];
+      v_back_residents := v_back_residents || p_residents[i];
+      v_back_quantities := v_back_quantities || p_quantities[i];
+    END IF;
+  END LOOP;
+
+  IF cardinality(v_back_residents) > 0 THEN
+    UPDATE rationing.allowances a SET bought = a.bought - b.quantity
+      FROM (SELECT resident_id, sum(quantity)::integer AS quantity FROM unnest(v_back_residents, v_back_quantities) AS u (resident_id, quantity) GROUP BY resident_id) b
+     WHERE a.programme_id = p_programme AND a.resident_id = b.resident_id AND a.period_start = p_period_start;
+  END IF;
+  IF cardinality(v_sale_items) > 0 THEN
+    UPDATE rationing.stock s
+       SET remaining = u.remaining, sold_total = s.sold_total + u.sold,
+           version = nextval('rationing.stock_versions'), updated_at = clock_timestamp()
+      FROM unnest(v_ids, v_remaining, v_sold) AS u (outlet_id, remaining, sold)
+     WHERE s.programme_id = p_programme AND s.outlet_id = u.outlet_id AND u.sold > 0;
+    INSERT INTO rationing.sales (programme_id, outlet_id, resident_id, quantity, period_start)
+      SELECT p_programme, p_outlets[j], p_residents[j], p_quantities[j], p_period_start FROM unnest(v_sale_items) AS j;
     PERFORM pg_notify('rationing_stock', (
       SELECT json_agg(json_build_array(s.programme_id, s.outlet_id, s.remaining, s.version,
                                        floor(extract(epoch FROM s.updated_at) * 1000)::bigint))::text
-        FROM rationing.stock s WHERE s.programme_id = p_programme AND s.outlet_id = ANY (v_changed)));
+        FROM rationing.stock s, unnest(v_ids, v_sold) AS u (outlet_id, sold)
+       WHERE s.programme_id = p_programme AND s.outlet_id = u.outlet_id AND u.sold > 0));
   END IF;
+
+  FOR i IN 1 .. n LOOP
+    o_index := i; o_outcome := v_outcome[i]; o_bought := v_bought[i]; o_remaining := v_left[i];
+    RETURN NEXT;
+  END LOOP;
 END $$;

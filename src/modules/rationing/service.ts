@@ -128,7 +128,7 @@ export class RationingService {
     const rows = await db.query<{ outlet_id: number; key_hash: Buffer }>('SELECT outlet_id, key_hash FROM rationing.outlet_keys');
     return new Map(rows.rows.map((row) => [row.key_hash.toString('hex'), row.outlet_id]));
   });
-  private readonly sales = new GroupCommit<PendingSale, SaleReceipt>((items) => this.sellBatch(items), { maxBatch: 64, maxConcurrent: 3 });
+  private readonly sales = new GroupCommit<PendingSale, SaleReceipt>((items) => this.sellBatch(items), { maxBatch: 128, maxConcurrent: 3 });
   private clock: () => Date;
   readonly stream: StockStream;
 
