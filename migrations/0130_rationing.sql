@@ -74,26 +74,37 @@ CREATE TABLE rationing.sales (
 );
 CREATE INDEX sales_resident ON rationing.sales (resident_id, sold_at DESC);
 
--- Sells a batch of requests in order; the caller sorts them by resident. Two phases, so that the
--- outlets' stock rows, which every sale at an outlet needs, are locked as briefly as possible:
+-- Sells a batch of requests; the caller sorts them by resident and numbers each person's
+-- requests within the batch (p_rounds: 1 for their first, 2 for their second, …). Two phases, so
+-- that the outlets' stock rows, which every sale at an outlet needs, are locked as briefly as
+-- possible:
 -- 1. each person's allowance for the period grows only while it stays within the limit (a
 --    conditional upsert: a concurrent sale to the same person waits for the row and re-checks
---    against the committed total), in resident order;
+--    against the committed total), one statement per round, rows in resident order;
 -- 2. the batch's stock rows are locked in outlet order and read once; each sale takes its quantity
 --    in memory or, when too little is left, gives the allowance back; then one statement each
 --    writes the stock, the sales log and the given-back allowances.
 -- Allowance locks in resident order, then stock locks in outlet order: no two batches can wait on
--- each other in a cycle. Outcomes: 'sold', 'over-limit', 'out-of-stock'. One NOTIFY per batch
--- carries the new stock of every outlet that sold: [programme, outlet, remaining, version, epoch ms].
+-- each other in a cycle. Outcomes: 'sold', 'over-limit', 'out-of-stock'; a sold item also gives
+-- its outlet's stock after the whole batch (o_final, o_version, o_updated_ms) for the stream, which
+-- the caller announces after commit (a NOTIFY here would serialise every sale's commit on the
+-- notification queue's lock).
 CREATE FUNCTION rationing.sell_batch(p_programme integer, p_limit integer, p_period_start date,
-                                     p_outlets integer[], p_residents bigint[], p_quantities integer[])
-RETURNS TABLE (o_index integer, o_outcome text, o_bought integer, o_remaining integer)
+                                     p_outlets integer[], p_residents bigint[], p_quantities integer[], p_rounds integer[])
+RETURNS TABLE (o_index integer, o_outcome text, o_bought integer, o_remaining integer,
+               o_final integer, o_version bigint, o_updated_ms bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   n integer := coalesce(array_length(p_outlets, 1), 0);
+  v_changed_ids integer[];
+  v_changed_remaining integer[];
+  v_changed_versions bigint[];
+  v_changed_ms bigint[];
   i integer;
   k integer;
-  v_one integer;
+  r integer;
+  v_granted_residents bigint[];
+  v_granted_bought integer[];
   v_bought integer[] := array_fill(NULL::integer, ARRAY[n]);
   v_outcome text[] := array_fill('over-limit'::text, ARRAY[n]);
   v_left integer[] := array_fill(NULL::integer, ARRAY[n]);
@@ -103,21 +114,40 @@ DECLARE
   v_back_residents bigint[] := '{}';
   v_back_quantities integer[] := '{}';
   v_sale_items integer[] := '{}';
+  v_refused bigint[] := '{}';
 BEGIN
-  FOR i IN 1 .. n LOOP
-    INSERT INTO rationing.allowances AS a (programme_id, resident_id, period_start, bought)
-      VALUES (p_programme, p_residents[i], p_period_start, p_quantities[i])
-      ON CONFLICT (programme_id, resident_id, period_start)
-        DO UPDATE SET bought = a.bought + excluded.bought WHERE a.bought + excluded.bought <= p_limit
-      RETURNING a.bought INTO v_one;
-    IF FOUND THEN
-      v_outcome[i] := 'pending';
-    ELSE
-      SELECT a.bought INTO v_one FROM rationing.allowances a
-        WHERE a.programme_id = p_programme AND a.resident_id = p_residents[i] AND a.period_start = p_period_start;
-    END IF;
-    v_bought[i] := v_one;
+  FOR r IN 1 .. coalesce((SELECT max(x) FROM unnest(p_rounds) AS x), 0) LOOP
+    WITH granted AS (
+      INSERT INTO rationing.allowances AS a (programme_id, resident_id, period_start, bought)
+        SELECT p_programme, u.resident_id, p_period_start, u.quantity
+          FROM unnest(p_residents, p_quantities, p_rounds) AS u (resident_id, quantity, round)
+         WHERE u.round = r ORDER BY u.resident_id
+        ON CONFLICT (programme_id, resident_id, period_start)
+          DO UPDATE SET bought = a.bought + excluded.bought WHERE a.bought + excluded.bought <= p_limit
+        RETURNING a.resident_id, a.bought)
+    SELECT array_agg(g.resident_id), array_agg(g.bought) INTO v_granted_residents, v_granted_bought FROM granted g;
+    FOR i IN 1 .. n LOOP
+      IF p_rounds[i] = r THEN
+        k := array_position(v_granted_residents, p_residents[i]);
+        IF k IS NOT NULL THEN
+          v_outcome[i] := 'pending';
+          v_bought[i] := v_granted_bought[k];
+        ELSE
+          v_refused := v_refused || p_residents[i];
+        END IF;
+      END IF;
+    END LOOP;
   END LOOP;
+  IF cardinality(v_refused) > 0 THEN
+    SELECT array_agg(a.resident_id), array_agg(a.bought) INTO v_granted_residents, v_granted_bought
+      FROM rationing.allowances a
+     WHERE a.programme_id = p_programme AND a.resident_id = ANY (v_refused) AND a.period_start = p_period_start;
+    FOR i IN 1 .. n LOOP
+      IF v_outcome[i] = 'over-limit' THEN
+        v_bought[i] := v_granted_bought[array_position(v_granted_residents, p_residents[i])];
+      END IF;
+    END LOOP;
+  END IF;
 
   SELECT array_agg(s.outlet_id ORDER BY s.outlet_id), array_agg(s.remaining ORDER BY s.outlet_id)
     INTO v_ids, v_remaining
@@ -149,22 +179,26 @@ BEGIN
      WHERE a.programme_id = p_programme AND a.resident_id = b.resident_id AND a.period_start = p_period_start;
   END IF;
   IF cardinality(v_sale_items) > 0 THEN
-    UPDATE rationing.stock s
-       SET remaining = u.remaining, sold_total = s.sold_total + u.sold,
-           version = nextval('rationing.stock_versions'), updated_at = clock_timestamp()
-      FROM unnest(v_ids, v_remaining, v_sold) AS u (outlet_id, remaining, sold)
-     WHERE s.programme_id = p_programme AND s.outlet_id = u.outlet_id AND u.sold > 0;
+    WITH changed AS (
+      UPDATE rationing.stock s
+         SET remaining = u.remaining, sold_total = s.sold_total + u.sold,
+             version = nextval('rationing.stock_versions'), updated_at = clock_timestamp()
+        FROM unnest(v_ids, v_remaining, v_sold) AS u (outlet_id, remaining, sold)
+       WHERE s.programme_id = p_programme AND s.outlet_id = u.outlet_id AND u.sold > 0
+       RETURNING s.outlet_id, s.remaining, s.version, floor(extract(epoch FROM s.updated_at) * 1000)::bigint AS ms)
+    SELECT array_agg(c.outlet_id), array_agg(c.remaining), array_agg(c.version), array_agg(c.ms)
+      INTO v_changed_ids, v_changed_remaining, v_changed_versions, v_changed_ms FROM changed c;
     INSERT INTO rationing.sales (programme_id, outlet_id, resident_id, quantity, period_start)
       SELECT p_programme, p_outlets[j], p_residents[j], p_quantities[j], p_period_start FROM unnest(v_sale_items) AS j;
-    PERFORM pg_notify('rationing_stock', (
-      SELECT json_agg(json_build_array(s.programme_id, s.outlet_id, s.remaining, s.version,
-                                       floor(extract(epoch FROM s.updated_at) * 1000)::bigint))::text
-        FROM rationing.stock s, unnest(v_ids, v_sold) AS u (outlet_id, sold)
-       WHERE s.programme_id = p_programme AND s.outlet_id = u.outlet_id AND u.sold > 0));
   END IF;
 
   FOR i IN 1 .. n LOOP
     o_index := i; o_outcome := v_outcome[i]; o_bought := v_bought[i]; o_remaining := v_left[i];
+    o_final := NULL; o_version := NULL; o_updated_ms := NULL;
+    IF v_outcome[i] = 'sold' THEN
+      k := array_position(v_changed_ids, p_outlets[i]);
+      o_final := v_changed_remaining[k]; o_version := v_changed_versions[k]; o_updated_ms := v_changed_ms[k];
+    END IF;
     RETURN NEXT;
   END LOOP;
 END $$;

@@ -28,6 +28,9 @@ export const OUTLET_KEY_ACTION = 'rationing.outlet-key.issue';
 /** The organisation that runs the central sales server (HIRA, under the Ministry of Health and Welfare). */
 export const SALES_ORGANISATION = 'MOHW';
 const KEY_PREFIX = 'ogr_';
+const SALE_QUEUES = 3;
+/** NOTIFY payloads must stay under 8,000 bytes. */
+const NOTIFY_CHUNK = 100;
 const WEEKDAY_NAMES: Message[] = [
   { ko: '월', en: 'Monday' }, { ko: '화', en: 'Tuesday' }, { ko: '수', en: 'Wednesday' }, { ko: '목', en: 'Thursday' },
   { ko: '금', en: 'Friday' }, { ko: '토', en: 'Saturday' }, { ko: '일', en: 'Sunday' },
@@ -128,8 +131,14 @@ export class RationingService {
     const rows = await db.query<{ outlet_id: number; key_hash: Buffer }>('SELECT outlet_id, key_hash FROM rationing.outlet_keys');
     return new Map(rows.rows.map((row) => [row.key_hash.toString('hex'), row.outlet_id]));
   });
-  private readonly sales = new GroupCommit<PendingSale, SaleReceipt>((items) => this.sellBatch(items), { maxBatch: 128, maxConcurrent: 3 });
+  /**
+   * Sales go to one of a few queues by outlet (its key), each committing one batch at a time:
+   * concurrent batches then touch different outlets' stock rows and never wait for each other's
+   * commit, while one person buying at two outlets at once still meets on their allowance row.
+   */
+  private readonly sales = Array.from({ length: SALE_QUEUES }, () => new GroupCommit<PendingSale, SaleReceipt>((items) => this.sellBatch(items), { maxBatch: 128, maxConcurrent: 1 }));
   private clock: () => Date;
+  private readonly onError: ((error: unknown) => void) | undefined;
   readonly stream: StockStream;
 
   constructor(
@@ -139,6 +148,7 @@ export class RationingService {
     options: { clock?: () => Date; onError?: (error: unknown) => void } = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.onError = options.onError;
     this.stream = new StockStream(pool, { onError: options.onError });
   }
 
@@ -304,13 +314,15 @@ export class RationingService {
     if (!request.outletKey?.startsWith(KEY_PREFIX)) throw new AppError('OUTLET_KEY_INVALID', 'Authorization: Bearer <outlet API key> is required.');
     const residentId = 'residentId' in request.buyer ? request.buyer.residentId : await this.registry.findResidentIdByRrn(request.buyer.rrn);
     if (residentId === undefined) throw new AppError('SUBJECT_NOT_FOUND', 'No resident has this registration number.', [{ field: '/body/rrn', message: 'not in the resident register' }]);
-    return this.sales.submit({ request, programme, residentId });
+    const queue = sha256(request.outletKey)[0]! % SALE_QUEUES;
+    return this.sales[queue]!.submit({ request, programme, residentId });
   }
 
   private async sellBatch(items: PendingSale[]): Promise<Array<Settled<SaleReceipt>>> {
     let versions: ChangeVersions = new Map();
     const at = this.clock();
-    return withTransaction(
+    const changes = new Map<number, StockNotice>();
+    const outcomes = await withTransaction(
       this.pool,
       async (tx) => {
         const checked: Checked[] = [];
@@ -351,15 +363,19 @@ export class RationingService {
           const start = periodStart(programme.period, at);
           // By resident, so that concurrent batches lock allowance rows in one order (see the migration).
           positions.sort((a, b) => items[a]!.residentId - items[b]!.residentId || a - b);
-          const result = await tx.query<{ o_index: number; o_outcome: 'sold' | 'over-limit' | 'out-of-stock'; o_bought: number | null; o_remaining: number | null }>(
-            'SELECT o_index, o_outcome, o_bought, o_remaining FROM rationing.sell_batch($1, $2, $3, $4, $5, $6)',
-            [programmeId, programme.limitPerPerson, start, positions.map((i) => (checked[i] as { outlet: Outlet }).outlet.id), positions.map((i) => items[i]!.residentId), positions.map((i) => items[i]!.request.quantity)],
+          // Each person's first request in the batch is round 1, their second round 2, …
+          const rounds = positions.map((i, k): number => (k > 0 && items[positions[k - 1]!]!.residentId === items[i]!.residentId ? 0 : 1));
+          for (let k = 1; k < rounds.length; k += 1) if (rounds[k] === 0) rounds[k] = rounds[k - 1]! + 1;
+          const result = await tx.query<{ o_index: number; o_outcome: 'sold' | 'over-limit' | 'out-of-stock'; o_bought: number | null; o_remaining: number | null; o_final: number | null; o_version: number | null; o_updated_ms: number | null }>(
+            'SELECT * FROM rationing.sell_batch($1, $2, $3, $4, $5, $6, $7)',
+            [programmeId, programme.limitPerPerson, start, positions.map((i) => (checked[i] as { outlet: Outlet }).outlet.id), positions.map((i) => items[i]!.residentId), positions.map((i) => items[i]!.request.quantity), rounds],
           );
           for (const row of result.rows) {
             const i = positions[row.o_index - 1]!;
             const item = items[i]!;
             const outlet = (checked[i] as { outlet: Outlet }).outlet;
             if (row.o_outcome === 'sold') {
+              changes.set(outlet.id, [programmeId, outlet.id, row.o_final!, row.o_version!, row.o_updated_ms!]);
               outcomes[i] = {
                 ok: true,
                 value: {
@@ -403,6 +419,34 @@ export class RationingService {
         versions = await beginReadingChangeVersions(client);
       },
     );
+    if (changes.size > 0) void this.announce([...changes.values()]);
+    return outcomes;
+  }
+
+  /**
+   * Tells every stream (in every process) about committed stock changes: NOTIFY in a transaction
+   * of its own that changes no data, so it need not wait for the disk (synchronous_commit off) and
+   * holds the notification queue's lock only for a moment. A lost notice (a crash in between)
+   * costs a stream one update; the next change or a resume (Last-Event-ID) brings it up to date.
+   */
+  private async announce(changes: StockNotice[]): Promise<void> {
+    try {
+      const client = await this.pool.connect();
+      try {
+        const notices: string[] = [];
+        for (let i = 0; i < changes.length; i += NOTIFY_CHUNK) {
+          notices.push(`SELECT pg_notify('rationing_stock', ${client.escapeLiteral(JSON.stringify(changes.slice(i, i + NOTIFY_CHUNK)))});`);
+        }
+        await client.query(`BEGIN; SET LOCAL synchronous_commit TO OFF; ${notices.join(' ')} COMMIT;`);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      this.onError?.(error);
+    }
   }
 
   private saleEntry(item: PendingSale, outlet: Outlet, refusal: Refusal | null): AuditEntry {
@@ -435,17 +479,12 @@ export class RationingService {
         if (!outlet) throw new AppError('OUTLET_KEY_INVALID', 'Authorization: Bearer <outlet API key> is required.');
         const delivered = 'delivered' in report ? report.delivered : null;
         const counted = 'counted' in report ? report.counted : null;
-        const updated = await tx.query<StockRow & { notified: unknown }>(
-          `WITH updated AS (
-             UPDATE rationing.stock s
-                SET remaining = coalesce($3::int, s.remaining + $4::int), delivered_total = s.delivered_total + coalesce($4::int, 0),
-                    version = nextval('rationing.stock_versions'), updated_at = clock_timestamp()
-              WHERE s.programme_id = $1 AND s.outlet_id = $2
-              RETURNING s.*)
-           SELECT u.outlet_id, u.remaining, u.delivered_total, u.sold_total, u.version, u.updated_at,
-                  pg_notify('rationing_stock', json_build_array(json_build_array(u.programme_id, u.outlet_id, u.remaining, u.version,
-                            floor(extract(epoch FROM u.updated_at) * 1000)::bigint))::text) AS notified
-             FROM updated u`,
+        const updated = await tx.query<StockRow>(
+          `UPDATE rationing.stock s
+              SET remaining = coalesce($3::int, s.remaining + $4::int), delivered_total = s.delivered_total + coalesce($4::int, 0),
+                  version = nextval('rationing.stock_versions'), updated_at = clock_timestamp()
+            WHERE s.programme_id = $1 AND s.outlet_id = $2
+            RETURNING s.outlet_id, s.remaining, s.delivered_total, s.sold_total, s.version, s.updated_at`,
           [programmeId, outlet.id, counted, delivered],
         );
         const row = updated.rows[0];
@@ -464,7 +503,10 @@ export class RationingService {
       async (client) => {
         versions = await beginReadingChangeVersions(client);
       },
-    );
+    ).then((stock) => {
+      void this.announce([[programmeId, stock.outletId, stock.remaining, stock.version, Date.parse(stock.updatedAt)]]);
+      return stock;
+    });
   }
 
   /** Every outlet's stock of a programme (the open dataset). */
@@ -512,6 +554,9 @@ export class RationingService {
     await this.stream.stop();
   }
 }
+
+/** As the stream reads it: [programme, outlet, remaining, version, updated at in epoch ms]. */
+type StockNotice = [number, number, number, number, number];
 
 interface StockRow {
   outlet_id: number;

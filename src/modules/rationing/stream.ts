@@ -1,6 +1,6 @@
-// Real-time stock: every transaction that changes stock NOTIFYs 'rationing_stock' with the new
-// levels (migrations/0130_rationing.sql), delivered on commit to every process that LISTENs, so a
-// sale at any instance reaches every stream. One LISTEN connection per process, opened when the
+// Real-time stock: once a sale batch or a stock report has committed, the service NOTIFYs
+// 'rationing_stock' with the new levels (RationingService.announce), delivered to every process
+// that LISTENs, so a sale at any instance reaches every stream. One LISTEN connection per process, opened when the
 // first subscriber arrives. Bursts are coalesced: changes are gathered for COALESCE_MS and each
 // subscriber gets one event per programme with the latest level of every outlet that changed —
 // a busy outlet selling 50 times in that window is one entry, not 50.
