@@ -88,6 +88,9 @@ describe('outlets and keys', () => {
     const buyer = takeResident();
     expectProblem(await sell(A, { residentId: buyer.id }, 1, null), 401, 'OUTLET_KEY_INVALID');
     expectProblem(await sell(A, { residentId: buyer.id }, 1, 'ogr_not-a-real-key'), 401, 'OUTLET_KEY_INVALID');
+    // Without a valid key nobody learns whether a registration number exists.
+    expectProblem(await sell(A, { rrn: buyer.rrn }, 1, 'ogr_not-a-real-key'), 401, 'OUTLET_KEY_INVALID');
+    expectProblem(await sell(A, { rrn: '0001011999999' }, 1, 'ogr_not-a-real-key'), 401, 'OUTLET_KEY_INVALID');
     const badReport = await platform.app.inject({ method: 'POST', url: `/api/v1/rationing/programmes/${PROGRAMME}/stock`, headers: { authorization: 'Bearer ogr_nope' }, payload: { delivered: 5 } });
     expectProblem(badReport, 401, 'OUTLET_KEY_INVALID');
   });
@@ -175,7 +178,8 @@ describe('selling at the counter', () => {
     expect(sold.statusCode).toBe(201);
     expect(sold.json()).toMatchObject({ residentId: buyer.id, boughtThisPeriod: 1, outletStock: { remaining: 0, band: 'empty' } });
     expectProblem(await sell(C, { residentId: 99_999_999 }), 404, 'SUBJECT_NOT_FOUND');
-    expectProblem(await sell(C, { rrn: '0001011999999' }), 404, 'SUBJECT_NOT_FOUND');
+    const unknownNumber = expectProblem(await sell(C, { rrn: '0001011999999' }), 404, 'SUBJECT_NOT_FOUND');
+    expect(unknownNumber.errors).toEqual([{ field: '/body/rrn', message: 'not in the resident register' }]);
     expectProblem(await sell(C, { residentId: buyer.id }, 0), 400, 'VALIDATION_FAILED');
     const both = await platform.app.inject({ method: 'POST', url: `/api/v1/rationing/programmes/${PROGRAMME}/sales`, headers: { authorization: `Bearer ${keys.get(C)}` }, payload: { residentId: buyer.id, rrn: buyer.rrn, quantity: 1 } });
     expectProblem(both, 400, 'VALIDATION_FAILED');

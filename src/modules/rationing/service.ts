@@ -312,8 +312,9 @@ export class RationingService {
   async sell(request: SaleRequest): Promise<SaleReceipt> {
     const programme = await this.getProgramme(request.programmeId);
     if (!request.outletKey?.startsWith(KEY_PREFIX)) throw new AppError('OUTLET_KEY_INVALID', 'Authorization: Bearer <outlet API key> is required.');
-    const residentId = 'residentId' in request.buyer ? request.buyer.residentId : await this.registry.findResidentIdByRrn(request.buyer.rrn);
-    if (residentId === undefined) throw new AppError('SUBJECT_NOT_FOUND', 'No resident has this registration number.', [{ field: '/body/rrn', message: 'not in the resident register' }]);
+    // An unknown number goes on as resident 0, which no one has: the batch checks the outlet's key
+    // first, so a caller without one cannot learn whether a number exists.
+    const residentId = 'residentId' in request.buyer ? request.buyer.residentId : ((await this.registry.findResidentIdByRrn(request.buyer.rrn)) ?? 0);
     const queue = sha256(request.outletKey)[0]! % SALE_QUEUES;
     return this.sales[queue]!.submit({ request, programme, residentId });
   }
@@ -335,7 +336,9 @@ export class RationingService {
           }
           const birthDate = birthDates.get(item.residentId)?.birthDate;
           if (typeof birthDate !== 'string') {
-            checked.push({ error: new AppError('SUBJECT_NOT_FOUND', `There is no resident ${item.residentId}.`, [{ field: '/body/residentId', message: 'not in the resident register' }]), outlet, reason: 'unknown-buyer' });
+            const byNumber = 'rrn' in item.request.buyer;
+            const detail = byNumber ? 'No resident has this registration number.' : `There is no resident ${item.residentId}.`;
+            checked.push({ error: new AppError('SUBJECT_NOT_FOUND', detail, [{ field: byNumber ? '/body/rrn' : '/body/residentId', message: 'not in the resident register' }]), outlet, reason: 'unknown-buyer' });
             continue;
           }
           const birthYear = Number(birthDate.slice(0, 4));
