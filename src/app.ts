@@ -42,6 +42,7 @@ import { MobileIdService, mobileIdPages, mobileIdRoutes } from './modules/mobile
 import { DataStore, OpenDataCatalogue, ckanRoutes, datastoreRoutes, openDataRoutes, uploadPages } from './modules/opendata';
 import { DataRequestService, DEFAULT_RATE_LIMITS, DeveloperService, OpenDataApiGuard, TEST_RATE_LIMITS, UsageStatistics, dataRequestPages, developerPages, developerRoutes, rateLimitsFrom, registerOpenDataApiGuard } from './modules/opendata';
 import { SsoService, demoRelyingParty, oidcMount, ssoConsole, ssoRoutes } from './modules/sso';
+import { RationingService, rationingPages, rationingRoutes } from './modules/rationing';
 
 export interface Platform {
   app: FastifyInstance;
@@ -69,6 +70,7 @@ export interface Platform {
   developers: DeveloperService;
   dataRequests: DataRequestService;
   sso: SsoService;
+  rationing: RationingService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -156,6 +158,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   });
   const sso = await SsoService.open({ pool, audit, registry, identity, publicBaseUrl: config.publicBaseUrl, onError: (error) => logger.error({ err: error }, 'OpenID provider error') });
   const demoClient = await sso.ensureDemoClient();
+  const rationing = new RationingService(pool, audit, registry, { onError: (error) => logger.error({ err: error }, 'rationing stock stream failed') });
+  await rationing.ensureDemo();
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -225,6 +229,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(ssoRoutes(sso));
   await app.register(ssoConsole(sso));
   await app.register(demoRelyingParty({ issuer: sso.issuer, publicBaseUrl: config.publicBaseUrl, ...demoClient, cookieSecure: config.cookieSecure }));
+  await app.register(rationingRoutes(rationing));
+  await app.register(rationingPages(rationing));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -232,7 +238,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await proactive.idle();
     await notificationWorker.stop();
     await openDataGuard.stop();
+    await rationing.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests, sso };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests, sso, rationing };
 }

@@ -59,6 +59,11 @@ export const ERROR_CATALOGUE = {
   DEVELOPER_ALREADY_REGISTERED: { status: 409, title: { en: 'You are already registered as a developer', ko: '이미 개발자로 등록되어 있습니다' } },
   DATA_REQUEST_NOT_FOUND: { status: 404, title: { en: 'There is no such data request', ko: '해당 데이터 제공 요청이 없습니다' } },
   DATA_REQUEST_TRANSITION_INVALID: { status: 409, title: { en: 'The data request cannot take this step in its current state', ko: '현재 상태의 데이터 제공 요청에는 이 처리를 할 수 없습니다' } },
+  PROGRAMME_NOT_FOUND: { status: 404, title: { en: 'There is no such rationing programme', ko: '해당 배분 사업이 없습니다' } },
+  OUTLET_KEY_INVALID: { status: 401, title: { en: 'The outlet\'s API key is missing or not valid', ko: '판매처 인증키가 없거나 올바르지 않습니다' } },
+  RATIONING_NOT_PURCHASE_DAY: { status: 403, title: { en: 'This person cannot buy today: it is not their purchase day', ko: '오늘은 이 분의 구매 요일이 아닙니다' } },
+  RATIONING_LIMIT_REACHED: { status: 409, title: { en: 'This person has already bought their limit for this period', ko: '이번 기간의 1인당 구매 한도를 이미 채웠습니다' } },
+  RATIONING_OUT_OF_STOCK: { status: 409, title: { en: 'The outlet has not enough stock left', ko: '판매처의 재고가 부족합니다' } },
   SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },
   INTERNAL_ERROR: { status: 500, title: { en: 'Something went wrong on our side', ko: '시스템 내부 오류가 발생했습니다' } },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -191,6 +191,14 @@ export const SEED_PUBLIC_DATASETS: readonly DatasetSpec[] = [
     { kw: ['법원,재판,사건,사법통계', 'courts,trials,cases,judicial statistics'], freq: 'ANNUAL', from: '2000-01-01', formats: ['PDF', 'XLSX'], lic: 'KOGL-Type3' }),
 ];
 
+/** The rationing module's open stock dataset (src/modules/rationing): its API is the live stock of the demo programme (id 1). */
+const RATIONING_STOCK: DatasetSpec = {
+  ...d('mohw-public-mask-stock', 'MOHW', ['HEAL'], ['공적 마스크 판매처 및 재고 현황(실시간)', 'Public face masks: outlets and stock (real time)'],
+    ['공적 마스크 판매처(약국)의 위치와 재고 수준(많음·보통·적음·없음), 재고 수량, 갱신 시각. 판매와 입고가 1초 안에 반영되며 server-sent events 스트림으로도 제공', 'Location and stock level (plenty, some, few, empty), count and update time of every outlet (pharmacy) selling public face masks; sales and deliveries show within a second, also as a server-sent-events stream'],
+    { kw: ['마스크,공적마스크,약국,재고,실시간', 'face mask,public masks,pharmacy,stock,real time'], freq: 'UPDATE_CONT', from: '2026-01-01', formats: ['JSON'], issued: '2026-11-22', modified: '2026-11-22' }),
+  api: { endpointUrl: '/api/v1/rationing/programmes/1/stock', endpointDescription: '/openapi.json' },
+};
+
 export const SEED_CLOSED_DATASETS: readonly DatasetSpec[] = [
   d('mois-gpki-certificate-ledger', 'MOIS', ['GOVE', 'TECH'], ['행정전자서명(GPKI) 인증서 발급 대장', 'Government PKI (GPKI) certificate ledger'],
     ['공무원과 기관 시스템에 발급된 행정전자서명 인증서의 발급·폐지 대장(보안상 비공개)', 'Certificates issued to officials and agency systems, with revocations (closed for security reasons)'],
@@ -238,5 +246,5 @@ export function datasetOfDataProduct(product: DataProduct): DatasetSpec {
 
 /** Every entry the platform seeds: public datasets, closed assets, then the registry products. */
 export function seedDatasets(): DatasetSpec[] {
-  return [...SEED_PUBLIC_DATASETS, ...SEED_CLOSED_DATASETS, ...DATA_PRODUCTS.map(datasetOfDataProduct)];
+  return [...SEED_PUBLIC_DATASETS, RATIONING_STOCK, ...SEED_CLOSED_DATASETS, ...DATA_PRODUCTS.map(datasetOfDataProduct)];
 }

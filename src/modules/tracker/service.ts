@@ -110,6 +110,8 @@ const ACTIONS: Record<string, Message> = {
   'mobile-id.revoke': { ko: '모바일 신분증 효력 정지(분실 신고·재발급)', en: 'Revoked your Mobile ID (reported lost or replaced)' },
   'mobile-id.verify': { ko: '모바일 신분증으로 신원·자격 확인', en: 'Checked your identity or age with your Mobile ID' },
   'mobile-id.list': { ko: '모바일 신분증 열람', en: 'Viewed your Mobile ID' },
+  // Rationed distribution (src/modules/rationing): a pharmacy checked the purchase limit and sold.
+  'rationing.sale': { ko: '공적 물품 구매 한도 확인 및 판매 기록(약국 등)', en: 'Checked your purchase limit and recorded a rationed sale (e.g. masks at a pharmacy)' },
   [TRACKER_AUDIT_READ]: { ko: '감사인이 정보 이용 내역을 확인', en: 'An auditor reviewed who used your data' },
   [TRACKER_READ]: { ko: '정보 이용 내역 확인', en: 'Viewed who used the data' },
 };
