@@ -39,6 +39,7 @@ import { TrackerService, trackerRoutes } from './modules/tracker';
 import { ServiceCatalogue, servicePages, serviceRoutes } from './modules/services';
 import { ApplicationsService, applicationPages, applicationsRoutes } from './modules/applications';
 import { OpenDataCatalogue, ckanRoutes, openDataRoutes } from './modules/opendata';
+import { CredentialCrypto, WalletService, walletPages, walletRoutes } from './modules/wallet';
 
 export interface Platform {
   app: FastifyInstance;
@@ -59,6 +60,7 @@ export interface Platform {
   proactive: ProactiveEngine;
   applications: ApplicationsService;
   openData: OpenDataCatalogue;
+  wallet: WalletService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -132,6 +134,7 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const applications = new ApplicationsService(pool, audit, events, catalogue, exchange, agreements, consents);
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
+  const wallet = new WalletService(pool, audit, registry, consents, exchange, await CredentialCrypto.load(pool, config.publicBaseUrl));
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -186,6 +189,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(applicationPages(applications, (code) => catalogue.findAgency(code)?.name ?? { ko: code, en: code }));
   await app.register(openDataRoutes(openData));
   await app.register(ckanRoutes(openData));
+  await app.register(walletRoutes(wallet));
+  await app.register(walletPages(wallet, consents));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -194,5 +199,5 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, wallet };
 }

@@ -105,6 +105,13 @@ const ACTIONS: Record<string, Message> = {
   'identity.sign-out': { ko: '로그아웃', en: 'Signed out' },
   'identity.contact-details.read': { ko: '연락처 열람', en: 'Viewed the contact details' },
   'identity.contact-details.update': { ko: '연락처 변경', en: 'Changed the contact details' },
+  // The document wallet and e-certificates (src/modules/wallet).
+  'wallet.credential.issue': { ko: '전자증명서 발급', en: 'Issued an e-certificate' },
+  'wallet.credential.revoke': { ko: '발급기관이 전자증명서 폐기', en: 'The issuing agency revoked an e-certificate' },
+  'wallet.credential.read': { ko: '전자증명서 열람', en: 'Viewed an e-certificate' },
+  'wallet.list': { ko: '전자문서지갑 열람', en: 'Viewed the document wallet' },
+  'wallet.share': { ko: '전자증명서 제공 동의', en: 'Shared an e-certificate under a MyData consent' },
+  'wallet.share.fetch': { ko: '받는 곳이 전자증명서를 받아 감', en: 'A recipient fetched a shared e-certificate' },
   [TRACKER_AUDIT_READ]: { ko: '감사인이 정보 이용 내역을 확인', en: 'An auditor reviewed who used your data' },
   [TRACKER_READ]: { ko: '정보 이용 내역 확인', en: 'Viewed who used the data' },
 };
