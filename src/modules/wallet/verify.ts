@@ -144,7 +144,8 @@ export class CredentialVerifier {
     if (error instanceof UnknownDocumentError || (error as { cause?: unknown }).cause instanceof UnknownDocumentError) {
       return fail('forged', `The proof names a verification method or document this platform does not publish (${message.slice(0, 200)}).`, '/proof/verificationMethod');
     }
-    if (/safe mode|undefined|relative|invalid.*(term|IRI|@)/i.test(message) || (error as { name?: string }).name === 'jsonld.ValidationError') {
+    // A graph whose blank nodes need too many rounds to canonicalise (a "poison" graph) is refused by rdf-canonize's limit.
+    if (/safe mode|undefined|relative|invalid.*(term|IRI|@)|deep iterations/i.test(message) || (error as { name?: string }).name === 'jsonld.ValidationError') {
       return fail('malformed', `The JSON-LD does not hold together: ${message.slice(0, 300)}`, '');
     }
     if (/not authorized|controller/i.test(message)) return fail('forged', `The key that made the proof is not the issuer's: ${message.slice(0, 200)}`, '/proof/verificationMethod');
