@@ -168,10 +168,14 @@ function agencyName(locale: Locale, agency: string): string {
   return AGENCY_NAMES[agency]?.[locale] ?? agency;
 }
 
-const PRINT_STYLE = raw(`<style>@media print { .gov-banner, .site-header, .site-footer, footer, .no-print, .skip-link { display: none !important; } .certificate { border: none !important; } }
+/** The wallet's own styles (print: only the certificate), served as a file: the CSP allows no inline styles. */
+export const WALLET_CSS = `@media print { .gov-banner, .site-header, .site-footer, .no-print, .skip-link { display: none !important; } .certificate { border: none !important; } }
 .certificate { border: 2px solid #1d56bc; border-radius: 8px; padding: 1rem 1.5rem; margin: 1rem 0; }
-.qr svg { width: 12rem; height: 12rem; } .verdict { border-left: 6px solid; padding: 0.5rem 1rem; margin: 1rem 0; }
-.verdict-valid { border-color: #00703c; background: #e6f4ea; } .verdict-bad { border-color: #c4001d; background: #fdecee; }</style>`);
+.qr svg { width: 12rem; height: 12rem; } .verify-link { word-break: break-all; }
+.verdict { border-left: 6px solid; padding: 0.5rem 1rem; margin: 1rem 0; }
+.verdict-valid { border-color: #00703c; background: #e6f4ea; } .verdict-bad { border-color: #c4001d; background: #fdecee; }
+`;
+const PRINT_STYLE = raw('<link rel="stylesheet" href="/static/wallet.css">');
 
 export function walletPages(wallet: WalletService, consents: ConsentService) {
   async function renderCertificate(request: FastifyRequest, reply: FastifyReply, certificate: StoredCertificate, shares: Share[], options: { done?: string; problems?: Map<string, string>; values?: Record<string, string> } = {}) {
@@ -207,7 +211,7 @@ ${doneKey in m ? html`<div class="success no-print" role="status"><p>${t(locale,
 ${claimsList(locale, subject)}
 <h2>${t(locale, m.qr)}</h2>
 <figure class="qr"><div role="img" aria-label="${t(locale, m.qrAlt)}">${raw(svg.replace(/<svg /, '<svg aria-hidden="true" focusable="false" '))}</div>
-<figcaption>${t(locale, m.verifyLink)}: <a href="${verifyUrl}" style="word-break: break-all">${verifyUrl}</a></figcaption></figure>
+<figcaption>${t(locale, m.verifyLink)}: <a href="${verifyUrl}" class="verify-link">${verifyUrl}</a></figcaption></figure>
 </article>
 <div class="no-print">
 <p>${t(locale, m.print)}</p>
@@ -276,6 +280,9 @@ ${problem ? html`<p class="error-message" id="credential-error">${problem}</p>` 
       const title = t(request.locale, m.title);
       return renderPage(request, reply, { status: 403, title, body: html`<h1>${title}</h1><p>${t(request.locale, m.staffOnly)}</p>` });
     };
+    app.get('/static/wallet.css', { schema: { tags: ['pages'], summary: 'Styles of the wallet and verification pages', response: { 200: { type: 'string' } } } }, async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(WALLET_CSS),
+    );
     const IdParams = Type.Object({ id: Type.String({ pattern: DOC_URI_PATTERN, maxLength: 120, description: 'Document URI' }) });
 
     app.get('/me/wallet', { schema: { ...pageSchema('Document wallet: the signed-in resident\'s e-certificates; ask for new ones'), querystring: LocaleQuery } }, async (request, reply) => {
