@@ -135,6 +135,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await applications.ensureStandingAgreements();
   const openData = await OpenDataCatalogue.open(pool, { baseUrl: config.publicBaseUrl });
   const wallet = new WalletService(pool, audit, registry, consents, exchange, await CredentialCrypto.load(pool, config.publicBaseUrl));
+  // Proofs are checked in worker threads outside tests (JSON-LD processing is CPU-bound; bench/credentials.ts).
+  wallet.crypto.useWorkers(config.env === 'test' ? 0 : 2);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });

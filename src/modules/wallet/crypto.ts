@@ -3,6 +3,8 @@
 // `${baseUrl}/issuers/${agency}`, the document loader (bundled contexts and our own issuer
 // documents only: never the network; anything else is refused), and Data Integrity proofs with
 // the eddsa-rdfc-2022 cryptosuite through the digitalbazaar libraries.
+import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -59,12 +61,68 @@ export function walletUrls(baseUrl: string): WalletUrls {
   };
 }
 
-export type DocumentLoader = (url: string) => Promise<{ contextUrl: null; documentUrl: string; document: unknown }>;
+export type DocumentLoader = (url: string) => Promise<{ contextUrl: null; documentUrl: string; document: unknown; tag: 'static' }>;
+
+export type ProofResult = { verified: true } | { verified: false; error: Error };
+
+/** Proof results remembered, by SHA-256 of the credential's exact JSON text (see verifyProof). */
+const PROOF_CACHE_SIZE = 10_000;
+
+interface PendingProof {
+  resolve(result: ProofResult): void;
+}
+
+/** Worker threads that check proofs (proof-worker.mjs), each taking the next request when it is the least busy. */
+class ProofWorkers {
+  private readonly workers: Array<{ worker: Worker; pending: Map<number, PendingProof> }> = [];
+  private nextId = 0;
+  broken = false;
+
+  constructor(count: number, workerData: { documents: Array<[string, unknown]>; controllers: Array<[string, unknown]> }) {
+    for (let i = 0; i < count; i += 1) {
+      const worker = new Worker(new URL('./proof-worker.mjs', import.meta.url), { workerData });
+      const pending = new Map<number, PendingProof>();
+      worker.unref();
+      worker.on('message', (message: { id: number; verified: boolean; error?: { name: string; message: string } }) => {
+        const waiting = pending.get(message.id);
+        pending.delete(message.id);
+        if (!waiting) return;
+        if (message.verified) waiting.resolve({ verified: true });
+        else waiting.resolve({ verified: false, error: Object.assign(new Error(message.error?.message ?? 'The proof does not verify.'), { name: message.error?.name ?? 'Error' }) });
+      });
+      const fail = (error: Error) => {
+        // A worker that dies hands its requests back as "try in-process"; later ones go in-process.
+        this.broken = true;
+        for (const waiting of pending.values()) waiting.resolve({ verified: false, error: Object.assign(error, { name: 'ProofWorkerFailed' }) });
+        pending.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => code !== 0 && fail(new Error(`proof worker exited with ${code}`)));
+      this.workers.push({ worker, pending });
+    }
+  }
+
+  verify(credential: object, at: Date, issuerId: string): Promise<ProofResult> {
+    const target = this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+    const id = (this.nextId += 1);
+    return new Promise((resolve) => {
+      target.pending.set(id, { resolve });
+      target.worker.postMessage({ id, credential, at: at.getTime(), issuerId });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
 
 export class CredentialCrypto {
   private readonly documents = new Map<string, unknown>();
   readonly documentLoader: DocumentLoader;
   private readonly verifySuite = new DataIntegrityProof({ cryptosuite });
+  private readonly proofCache = new Map<string, ProofResult>();
+  private workers: ProofWorkers | null = null;
+  private workerCount = 0;
 
   private constructor(
     readonly urls: WalletUrls,
@@ -80,7 +138,7 @@ export class CredentialCrypto {
     this.documentLoader = async (url: string) => {
       const document = documents.get(url);
       if (document === undefined) throw new UnknownDocumentError(url);
-      return { contextUrl: null, documentUrl: url, document };
+      return { contextUrl: null, documentUrl: url, document, tag: 'static' as const };
     };
   }
 
@@ -129,6 +187,32 @@ export class CredentialCrypto {
     return new CredentialCrypto(urls, keys);
   }
 
+  /**
+   * Checks proofs in `count` worker threads from now on (0: in this thread). JSON-LD processing of
+   * the VC 2.0 context dominates a verification and is single-threaded; workers spread it over cores.
+   */
+  useWorkers(count: number): void {
+    this.workerCount = count;
+  }
+
+  async close(): Promise<void> {
+    await this.workers?.close();
+    this.workers = null;
+  }
+
+  private proofWorkers(): ProofWorkers | null {
+    if (this.workerCount <= 0) return null;
+    if (!this.workers || this.workers.broken) {
+      if (this.workers?.broken) {
+        this.workerCount = 0;
+        return null;
+      }
+      const controllers = [...this.keys.values()].map((k) => [k.id, k.controllerDocument] as [string, unknown]);
+      this.workers = new ProofWorkers(this.workerCount, { documents: [...this.documents], controllers });
+    }
+    return this.workers;
+  }
+
   issuer(agency: string): IssuerIdentity | undefined {
     const key = this.keys.get(agency);
     if (!key) return undefined;
@@ -158,11 +242,26 @@ export class CredentialCrypto {
    * Checks the proof only (the signature over the canonical document, the verification method,
    * and that the issuer controls it), at `at`; validity dates and status are the caller's.
    */
-  async verifyProof(credential: Record<string, unknown>, at: Date): Promise<{ verified: true } | { verified: false; error: Error }> {
+  async verifyProof(credential: Record<string, unknown>, at: Date): Promise<ProofResult> {
     const issuerId = typeof credential.issuer === 'string' ? credential.issuer : (credential.issuer as { id?: unknown } | undefined)?.id;
     const agency = typeof issuerId === 'string' ? this.agencyOfIssuer(issuerId) : undefined;
     const key = agency ? this.keys.get(agency) : undefined;
     if (!key) return { verified: false, error: new UnknownDocumentError(String(issuerId)) };
+    // Whether a proof holds depends only on the credential's content and the issuer's key (the
+    // moment `at` is always inside the validity period: see verify.ts), so a result is remembered
+    // by the digest of the exact JSON text: one changed character is another digest.
+    const digest = createHash('sha256').update(JSON.stringify(credential)).digest('base64url');
+    const cached = this.proofCache.get(digest);
+    if (cached) return cached;
+    const workers = this.proofWorkers();
+    let result = workers ? await workers.verify(credential, at, key.id) : null;
+    if (!result || (!result.verified && result.error.name === 'ProofWorkerFailed')) result = await this.verifyProofHere(credential, at, key);
+    if (this.proofCache.size >= PROOF_CACHE_SIZE) this.proofCache.delete(this.proofCache.keys().next().value!);
+    this.proofCache.set(digest, result);
+    return result;
+  }
+
+  private async verifyProofHere(credential: Record<string, unknown>, at: Date, key: IssuerKey): Promise<ProofResult> {
     const result = await vc.verifyCredential({
       credential,
       suite: this.verifySuite,

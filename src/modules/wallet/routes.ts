@@ -126,6 +126,7 @@ export function walletRoutes(wallet: WalletService) {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const urls = wallet.crypto.urls;
     const context = koreanCertificatesContext(urls.vocab);
+    fastify.addHook('onClose', async () => wallet.crypto.close());
 
     app.get(
       '/credentials/contexts/kr-certificates/v1',

@@ -141,7 +141,7 @@ export class CredentialVerifier {
 
   private classify(error: Error, fail: (verdict: Exclude<Verdict, 'valid'>, reason: string, pointer?: string | null) => CredentialVerification): CredentialVerification {
     const message = error?.message ?? String(error);
-    if (error instanceof UnknownDocumentError || (error as { cause?: unknown }).cause instanceof UnknownDocumentError) {
+    if (error instanceof UnknownDocumentError || error?.name === 'UnknownDocumentError') {
       return fail('forged', `The proof names a verification method or document this platform does not publish (${message.slice(0, 200)}).`, '/proof/verificationMethod');
     }
     // A graph whose blank nodes need too many rounds to canonicalise (a "poison" graph) is refused by rdf-canonize's limit.

@@ -35,6 +35,8 @@ const verify = (credential: unknown) => platform.app.inject({ method: 'POST', ur
 
 beforeAll(async () => {
   platform = await startTestPlatform({ residents: 60 });
+  // Proofs checked in worker threads here (as in production); the browser test checks them in-process.
+  platform.wallet.crypto.useWorkers(2);
   const operator = new TestClient(platform.app);
   await operator.signIn({ staffId: 'MOIS-OPS-01' });
   const bank = await api(operator, 'POST', '/api/v1/exchange/credentials', { subsystemId: BANK });
