@@ -53,3 +53,6 @@ declare module 'jsonld' {
   };
   export default jsonld;
 }
+declare module '@digitalbazaar/vc-bitstring-status-list' {
+  export function decodeList(options: { encodedList: string }): Promise<{ getStatus(index: number): boolean; length: number }>;
+}

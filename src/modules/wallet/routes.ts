@@ -157,7 +157,7 @@ export function walletRoutes(wallet: WalletService) {
       {
         schema: {
           tags: ['wallet'],
-          summary: 'A Bitstring Status List credential (statusPurpose revocation), signed by the issuing agency; never cached longer than a minute',
+          summary: 'A Bitstring Status List credential (statusPurpose revocation), signed by the issuing agency (no-cache: a revocation shows at once)',
           security: [],
           params: Type.Object({ listId: Type.String({ pattern: STATUS_LIST_ID_PATTERN, description: 'e.g. NTS-revocation-1' }) }),
           response: { 200: AnyObject('BitstringStatusListCredential'), ...problemResponses(400, 404) },
@@ -166,7 +166,7 @@ export function walletRoutes(wallet: WalletService) {
       async (request, reply) => {
         const credential = await wallet.statusListCredential(request.params.listId);
         if (!credential) throw new AppError('NOT_FOUND', `There is no status list ${request.params.listId}.`);
-        return reply.type('application/vc+ld+json').header('cache-control', 'public, max-age=60').send(credential);
+        return reply.type('application/vc+ld+json').header('cache-control', 'no-cache').send(credential);
       },
     );
 
