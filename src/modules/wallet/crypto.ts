@@ -78,6 +78,10 @@ class ProofWorkers {
   private nextId = 0;
   broken = false;
 
+  get size(): number {
+    return this.workers.length;
+  }
+
   constructor(count: number, workerData: { documents: Array<[string, unknown]>; controllers: Array<[string, unknown]> }) {
     for (let i = 0; i < count; i += 1) {
       const worker = new Worker(new URL('./proof-worker.mjs', import.meta.url), { workerData });
@@ -193,6 +197,11 @@ export class CredentialCrypto {
    */
   useWorkers(count: number): void {
     this.workerCount = count;
+  }
+
+  /** Worker threads checking proofs right now (0: proofs are checked in this thread). */
+  workersRunning(): number {
+    return this.workers && !this.workers.broken && this.workerCount > 0 ? this.workers.size : 0;
   }
 
   async close(): Promise<void> {

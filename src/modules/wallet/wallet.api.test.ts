@@ -223,6 +223,7 @@ describe('verifying', () => {
     const response = await verify(issued.ResidentRegistrationAbstract);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ verified: true, checks: ['proof', 'validity', 'status'], warnings: [], errors: [] });
+    expect(platform.wallet.crypto.workersRunning()).toBe(2);
   });
 
   it('one changed character anywhere is refused as forged', async () => {
