@@ -43,6 +43,7 @@ import { DataStore, OpenDataCatalogue, ckanRoutes, datastoreRoutes, openDataRout
 import { DataRequestService, DEFAULT_RATE_LIMITS, DeveloperService, OpenDataApiGuard, TEST_RATE_LIMITS, UsageStatistics, dataRequestPages, developerPages, developerRoutes, rateLimitsFrom, registerOpenDataApiGuard } from './modules/opendata';
 import { SsoService, demoRelyingParty, oidcMount, ssoConsole, ssoRoutes } from './modules/sso';
 import { RationingService, rationingPages, rationingRoutes } from './modules/rationing';
+import { CredentialCrypto, WalletService, walletPages, walletRoutes } from './modules/wallet';
 
 export interface Platform {
   app: FastifyInstance;
@@ -71,6 +72,7 @@ export interface Platform {
   dataRequests: DataRequestService;
   sso: SsoService;
   rationing: RationingService;
+  wallet: WalletService;
 }
 
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
@@ -160,6 +162,9 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   const demoClient = await sso.ensureDemoClient();
   const rationing = new RationingService(pool, audit, registry, { onError: (error) => logger.error({ err: error }, 'rationing stock stream failed') });
   await rationing.ensureDemo();
+  const wallet = new WalletService(pool, audit, registry, consents, exchange, await CredentialCrypto.load(pool, config.publicBaseUrl));
+  // Proofs are checked in worker threads outside tests (JSON-LD processing is CPU-bound; bench/credentials.ts).
+  wallet.crypto.useWorkers(config.env === 'test' ? 0 : 2);
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
@@ -231,6 +236,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
   await app.register(demoRelyingParty({ issuer: sso.issuer, publicBaseUrl: config.publicBaseUrl, ...demoClient, cookieSecure: config.cookieSecure }));
   await app.register(rationingRoutes(rationing));
   await app.register(rationingPages(rationing));
+  await app.register(walletRoutes(wallet));
+  await app.register(walletPages(wallet, consents));
 
   app.addHook('onClose', async () => {
     await audit.stopSealer();
@@ -239,7 +246,8 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
     await openDataGuard.stop();
     await rationing.stop();
+    await wallet.crypto.close();
   });
   await app.ready();
-  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests, sso, rationing };
+  return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests, sso, rationing, wallet };
 }

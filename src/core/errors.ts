@@ -64,6 +64,12 @@ export const ERROR_CATALOGUE = {
   RATIONING_NOT_PURCHASE_DAY: { status: 403, title: { en: 'This person cannot buy today: it is not their purchase day', ko: '오늘은 이 분의 구매 요일이 아닙니다' } },
   RATIONING_LIMIT_REACHED: { status: 409, title: { en: 'This person has already bought their limit for this period', ko: '이번 기간의 1인당 구매 한도를 이미 채웠습니다' } },
   RATIONING_OUT_OF_STOCK: { status: 409, title: { en: 'The outlet has not enough stock left', ko: '판매처의 재고가 부족합니다' } },
+  VC_MALFORMED: { status: 400, title: { en: 'This is not a well-formed verifiable credential', ko: '올바른 형식의 검증 가능한 증명서가 아닙니다' } },
+  VC_CONTEXT_UNKNOWN: { status: 400, title: { en: 'The credential uses a JSON-LD context that is not known here', ko: '알 수 없는 JSON-LD 컨텍스트를 사용한 증명서입니다' } },
+  VC_PROOF_INVALID: { status: 422, title: { en: 'The credential\'s proof does not verify (forged or changed)', ko: '증명서의 전자서명이 맞지 않습니다(위조 또는 변조)' } },
+  VC_EXPIRED: { status: 422, title: { en: 'The credential has expired', ko: '유효기간이 지난 증명서입니다' } },
+  VC_NOT_YET_VALID: { status: 422, title: { en: 'The credential is not valid yet', ko: '아직 유효기간이 시작되지 않은 증명서입니다' } },
+  VC_REVOKED: { status: 422, title: { en: 'The issuer has revoked the credential', ko: '발급기관이 폐기한 증명서입니다' } },
   SERVICE_UNAVAILABLE: { status: 503, title: { en: 'The service is not ready', ko: '서비스가 준비되지 않았습니다' } },
   INTERNAL_ERROR: { status: 500, title: { en: 'Something went wrong on our side', ko: '시스템 내부 오류가 발생했습니다' } },
 } as const satisfies Record<string, ErrorDefinition>;

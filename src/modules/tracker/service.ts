@@ -112,6 +112,13 @@ const ACTIONS: Record<string, Message> = {
   'mobile-id.list': { ko: '모바일 신분증 열람', en: 'Viewed your Mobile ID' },
   // Rationed distribution (src/modules/rationing): a pharmacy checked the purchase limit and sold.
   'rationing.sale': { ko: '공적 물품 구매 한도 확인 및 판매 기록(약국 등)', en: 'Checked your purchase limit and recorded a rationed sale (e.g. masks at a pharmacy)' },
+  // The document wallet and e-certificates (src/modules/wallet).
+  'wallet.credential.issue': { ko: '전자증명서 발급', en: 'Issued an e-certificate' },
+  'wallet.credential.revoke': { ko: '발급기관이 전자증명서 폐기', en: 'The issuing agency revoked an e-certificate' },
+  'wallet.credential.read': { ko: '전자증명서 열람', en: 'Viewed an e-certificate' },
+  'wallet.list': { ko: '전자문서지갑 열람', en: 'Viewed the document wallet' },
+  'wallet.share': { ko: '전자증명서 제공 동의', en: 'Shared an e-certificate under a MyData consent' },
+  'wallet.share.fetch': { ko: '받는 곳이 전자증명서를 받아 감', en: 'A recipient fetched a shared e-certificate' },
   [TRACKER_AUDIT_READ]: { ko: '감사인이 정보 이용 내역을 확인', en: 'An auditor reviewed who used your data' },
   [TRACKER_READ]: { ko: '정보 이용 내역 확인', en: 'Viewed who used the data' },
 };
