@@ -192,8 +192,9 @@ describe('usage statistics', () => {
     expect(all.some((d) => d.datasetId === 'no-such-dataset')).toBe(false);
 
     // Officials' use of a restricted entry is counted, but the public never learns the entry exists.
+    // (The resident register's own ministry sees its entry without an agreement.)
     const official = new TestClient(platform.app);
-    await official.signIn({ staffId: 'MOHW-0001' });
+    await official.signIn({ staffId: 'MOIS-0001' });
     expect((await official.request({ url: '/api/3/action/package_show?id=resident.basic' })).statusCode).toBe(200);
     await platform.openDataGuard.usage.flush();
     expect(((await call('/api/v1/opendata/usage')).json().items as Array<{ datasetId: string }>).some((d) => d.datasetId === 'resident.basic')).toBe(false);
