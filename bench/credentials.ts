@@ -6,7 +6,8 @@
 // Verification is measured three ways: unique credentials in this thread, unique credentials in
 // worker threads, and the same credentials again (proof results remembered). Options: --issue N
 // (default 800), --seconds S for the repeated verification (default 10), --concurrency C (default
-// 8), --workers W (default 2), --revocations R (default 200).
+// 8), --workers W (default 2), --revocations R (default 200), --warmup N (credentials verified
+// before measuring, in this thread and again in the workers; default 200).
 import { AuditLog } from '../src/core/audit';
 import { PlatformKeys } from '../src/core/keys';
 import { argument } from '../src/cli/common';
@@ -22,6 +23,7 @@ const issueCount = Number(argument('issue') ?? 800);
 const verifySeconds = Number(argument('seconds') ?? 10);
 const concurrency = Number(argument('concurrency') ?? 8);
 const revocations = Number(argument('revocations') ?? 200);
+const warmups = Number(argument('warmup') ?? 200);
 const residents = 2_000;
 const TYPES: DocType[] = ['IncomeCertificate', 'ResidentRegistrationAbstract', 'FamilyRelationCertificate', 'ElectronicSealCertificate'];
 
@@ -58,8 +60,16 @@ try {
   wallet.crypto.useWorkers(workers);
   const system: WalletContext = { principal: null, actor: { id: 'KR/GOV/MOIS/gov24', role: 'system', org: 'MOIS' }, requestId: 'bench' };
 
-  // Warm-up: JSON-LD context processing and the JIT.
-  for (let i = 0; i < 20; i += 1) await wallet.verifyCredential((await wallet.issue(system, { type: 'IncomeCertificate', residentId: 1 + i })).credential);
+  // Warm-up, not measured: JSON-LD context processing and the JIT, in this thread and in each
+  // worker (a fresh worker thread is as cold as a fresh process), with credentials of their own.
+  const warmUp = async () => {
+    const fresh = await pool(warmups, concurrency, (i) => wallet.issue(system, { type: TYPES[i % TYPES.length]!, residentId: 1 + (i % residents) }));
+    await pool(fresh.length, concurrency, (i) => wallet.verifyCredential(fresh[i]!.credential));
+  };
+  wallet.crypto.useWorkers(0);
+  await warmUp();
+  wallet.crypto.useWorkers(workers);
+  await warmUp();
 
   const issuing = await timed(() => pool(issueCount, concurrency, (i) => wallet.issue(system, { type: TYPES[i % TYPES.length]!, residentId: 1 + (i % residents) })));
   const credentials = issuing.result.map((c) => c.credential);
