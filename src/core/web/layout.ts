@@ -25,6 +25,8 @@ const messages = defineMessages({
   cases: { ko: '신청 처리', en: 'Application cases' },
   console: { ko: '업무 콘솔', en: 'Console' },
   credentials: { ko: '인증키 관리', en: 'Credentials' },
+  uploads: { ko: '데이터 올리기', en: 'Data uploads' },
+  ssoClients: { ko: '통합 로그인 이용기관', en: 'Single sign-on clients' },
   exchangeLog: { ko: '정보공동이용 기록', en: 'Exchange log' },
   exchangeStatistics: { ko: '정보공동이용 통계', en: 'Exchange statistics' },
   directory: { ko: '정보공동이용 목록', en: 'Data sharing directory' },
@@ -84,8 +86,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, page: P
       <li><a href="/me/applications">${t(locale, messages.applications)}</a></li>` : ''}
       ${principal && principal.role !== 'resident' ? html`<li><a href="/console/agreements">${t(locale, messages.console)}</a></li>
       <li><a href="/console/rules">${t(locale, messages.rules)}</a></li>` : ''}
-      ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li><li><a href="/console/cases">${t(locale, messages.cases)}</a></li>` : ''}
-      ${principal?.role === 'operator' || principal?.role === 'auditor' ? html`<li><a href="/console/statistics">${t(locale, messages.exchangeStatistics)}</a></li><li><a href="/console/credentials">${t(locale, messages.credentials)}</a></li>` : ''}
+      ${principal?.role === 'official' ? html`<li><a href="/console/exchange-log">${t(locale, messages.exchangeLog)}</a></li><li><a href="/console/cases">${t(locale, messages.cases)}</a></li><li><a href="/console/opendata/uploads">${t(locale, messages.uploads)}</a></li>` : ''}
+      ${principal?.role === 'operator' || principal?.role === 'auditor' ? html`<li><a href="/console/statistics">${t(locale, messages.exchangeStatistics)}</a></li><li><a href="/console/credentials">${t(locale, messages.credentials)}</a></li><li><a href="/console/sso-clients">${t(locale, messages.ssoClients)}</a></li>` : ''}
       <li><a href="/directory">${t(locale, messages.directory)}</a></li>
       <li><a href="/docs">${t(locale, messages.apiDocs)}</a></li>
       ${

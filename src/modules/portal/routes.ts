@@ -27,6 +27,14 @@ const messages = defineMessages({
   featureServices: { ko: '생애주기별 정부 서비스를 찾고 필요한 서류를 확인합니다.', en: 'Find government services by life event and see what you need.' },
   featureData: { ko: '모든 기관의 공공데이터를 찾고 내려받습니다.', en: 'Find and download every agency\'s public data.' },
   featureApi: { ko: '개발자는 공개 API 문서를 볼 수 있습니다.', en: 'Developers can read the open API documentation.' },
+  featureDevelopers: { ko: '개발자로 등록하고 공공데이터 API 키를 받습니다.', en: 'Register as a developer and get open data API keys.' },
+  featureDataRequests: { ko: '기관에 필요한 데이터의 개방을 요청합니다.', en: 'Ask an agency to release the data you need.' },
+  featureMaskMap: { ko: '약국의 공적 마스크 재고를 실시간으로 봅니다.', en: 'See public mask stock at pharmacies, live.' },
+  featureVerifyCertificate: { ko: '전자증명서가 진짜인지 확인합니다.', en: 'Check that an e-certificate is genuine.' },
+  featureVerifyMobileId: { ko: '모바일 신분증을 확인합니다(상점·은행 등).', en: 'Check a Mobile ID (shops, banks and others).' },
+  featureDemoBank: { ko: 'OnceGov 통합 로그인으로 협력 은행(데모)에 로그인해 봅니다.', en: 'Try signing in to a partner bank (demo) with OnceGov single sign-on.' },
+  walletLink: { ko: '나의 전자문서지갑(전자증명서)', en: 'My document wallet (e-certificates)' },
+  mobileIdLink: { ko: '나의 모바일 신분증', en: 'My Mobile ID' },
   staffSignedIn: {
     ko: '공무원 계정으로 로그인했습니다. 주민 정보는 기관 간 정보공동이용 절차로만 열람할 수 있습니다.',
     en: 'You are signed in as government staff. Residents\' records are available to agencies only through the once-only data exchange.',
@@ -97,7 +105,8 @@ export function portalRoutes(deps: { registry: RegistryService; identity: Identi
       body: html`<h1>${t(locale, messages.meTitle)}</h1>
 <p>${t(locale, messages.meLead)}</p>
 <p class="notice">${t(locale, messages.synthetic)}</p>
-<p><a href="/me/inbox" id="inbox-link">${t(locale, messages.inboxLink)}</a></p>
+<ul id="my-links"><li><a href="/me/inbox" id="inbox-link">${t(locale, messages.inboxLink)}</a></li>
+<li><a href="/me/wallet" id="wallet-link">${t(locale, messages.walletLink)}</a></li><li><a href="/me/mobile-id" id="mobile-id-link">${t(locale, messages.mobileIdLink)}</a></li></ul>
 ${form.saved ? html`<div class="success" role="status"><p>${t(locale, messages.saved)}</p></div>` : ''}
 <dl class="facts" id="resident-record">
 <dt>${t(locale, messages.nameKo)}</dt><dd lang="ko">${record.nameKo}</dd>
@@ -158,7 +167,10 @@ ${
 }
 </section>
 <section aria-labelledby="features-heading"><h2 id="features-heading">${t(locale, messages.whatYouCanDo)}</h2>
-<ul><li><a href="/services">${t(locale, messages.featureServices)}</a></li><li><a href="/catalog">${t(locale, messages.featureData)}</a></li><li>${t(locale, messages.featureRecord)}</li><li><a href="/docs">${t(locale, messages.featureApi)}</a></li></ul></section>`,
+<ul><li><a href="/services">${t(locale, messages.featureServices)}</a></li><li><a href="/catalog">${t(locale, messages.featureData)}</a></li><li>${t(locale, messages.featureRecord)}</li><li><a href="/docs">${t(locale, messages.featureApi)}</a></li>
+<li><a href="/developers">${t(locale, messages.featureDevelopers)}</a></li><li><a href="/data-requests">${t(locale, messages.featureDataRequests)}</a></li>
+<li><a href="/rationing/map">${t(locale, messages.featureMaskMap)}</a></li><li><a href="/verify">${t(locale, messages.featureVerifyCertificate)}</a></li>
+<li><a href="/verify/mobile-id">${t(locale, messages.featureVerifyMobileId)}</a></li><li><a href="/demo-rp">${t(locale, messages.featureDemoBank)}</a></li></ul></section>`,
       });
     });
 
