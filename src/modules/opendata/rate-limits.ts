@@ -7,7 +7,7 @@
 //   downgrade to anonymous. Without a key the caller is anonymous and limited per address, lower.
 // - Limits are fixed windows counted in Postgres (opendata.rate_windows, unlogged), one upsert per
 //   request (a prepared statement that also checks the key), so several server processes share one
-//   budget exactly; its cost is about a `SELECT 1` round trip (rate-limits.bench.ts). A caller over
+//   budget exactly; its cost is about a `SELECT 1` round trip (bench/rate-limits.ts). A caller over
 //   its quota is then refused from memory until the window ends.
 // - Every admitted answer carries RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-
 //   headers-10: `RateLimit-Policy: "key";q=1000;w=60`, `RateLimit: "key";r=998;t=41`). Over the

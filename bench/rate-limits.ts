@@ -1,12 +1,12 @@
 // What the open-data API guard adds to a request: its one database round trip (check the key and
 // count the request in a shared fixed window) against a bare `SELECT 1` on the same pool, one at a
 // time and 16 in flight, and the cost of counting usage in memory. Prints JSON.
-// Run: npx tsx src/modules/opendata/rate-limits.bench.ts  (not yet registered in bench/run.ts)
+// Run: npm run bench -- rate-limits
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import { benchDatabase, machine, printResult } from '../../../bench/support';
-import { hashApiKey, OpenDataApiGuard, registerOpenDataApiGuard } from './rate-limits';
-import { UsageStatistics } from './usage';
+import { benchDatabase, machine, printResult } from './support';
+import { hashApiKey, OpenDataApiGuard, registerOpenDataApiGuard } from '../src/modules/opendata/rate-limits';
+import { UsageStatistics } from '../src/modules/opendata/usage';
 
 const SEQUENTIAL = Number(process.env.N ?? 3000);
 const CONCURRENT = 16;
