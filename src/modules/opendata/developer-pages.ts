@@ -16,6 +16,7 @@ import { defineMessages, formatDate, formatDateTime, t, type Locale } from '../.
 import { pageSchema } from '../../core/schemas';
 import { errorSummary } from '../../core/web/forms';
 import { html, type SafeHtml } from '../../core/web/html';
+import { breadcrumbs } from '../../core/web/breadcrumbs';
 import { renderPage } from '../../core/web/layout';
 import { API_KEY_ID_PATTERN, type DeveloperService, type IssuedApiKey } from './api-keys';
 import type { OpenDataCatalogue } from './catalogue';
@@ -25,8 +26,6 @@ import type { OpenDataApiGuard } from './rate-limits';
 import type { UsageStatistics } from './usage';
 
 const messages = defineMessages({
-  home: { ko: '홈', en: 'Home' },
-  breadcrumb: { ko: '현재 위치', en: 'You are here' },
   catalogue: { ko: '데이터 목록', en: 'Data catalogue' },
   devTitle: { ko: '개발자 센터: API 키', en: 'Developers: API keys' },
   devLead: {
@@ -177,13 +176,6 @@ export function stateLabel(locale: Locale, state: DataRequestState): string {
   return t(locale, messages[`state_${state}`]);
 }
 
-function breadcrumbs(locale: Locale, trail: Array<{ href?: string; label: string }>): SafeHtml {
-  const items = [{ href: '/', label: t(locale, messages.home) }, ...trail];
-  return html`<nav aria-label="${t(locale, messages.breadcrumb)}" class="breadcrumbs"><ol>${items.map((item, i) =>
-    item.href && i < items.length - 1 ? html`<li><a href="${item.href}">${item.label}</a></li>` : html`<li aria-current="page">${item.label}</li>`,
-  )}</ol></nav>`;
-}
-
 type Errors = Map<string, string>;
 
 /** A problem's field pointer (/body/name) → the form control's name, with the page's localised message. */
@@ -241,6 +233,11 @@ const FormBody = <K extends string>(fields: Record<K, number>) =>
     _csrf: Type.String({ maxLength: 100 }),
     ...(Object.fromEntries(Object.entries<number>(fields).map(([name, max]) => [name, Type.Optional(Type.String({ maxLength: max }))])) as Record<K, TOptional<TString>>),
   });
+
+/** A posted form's text fields, without the CSRF token, to show back in the form beside its errors. */
+function formValues(body: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
+}
 
 function validationProblems(error: unknown): FieldProblem[] | null {
   return error instanceof AppError && error.code === 'VALIDATION_FAILED' ? (error.errors ?? []) : null;
@@ -361,9 +358,6 @@ ${
     });
   }
 
-  const valuesOf = (body: Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
-
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -391,7 +385,7 @@ ${
         } catch (error) {
           const problems = validationProblems(error);
           if (!problems) throw error;
-          return render(request, reply, { errors: formErrors(request.locale, problems), values: valuesOf(request.body), status: 400 });
+          return render(request, reply, { errors: formErrors(request.locale, problems), values: formValues(request.body), status: 400 });
         }
         return reply.redirect(`/developers?registered=1&lang=${request.locale}`, 303);
       },
@@ -408,7 +402,7 @@ ${
         } catch (error) {
           const problems = validationProblems(error);
           if (!problems) throw error;
-          return render(request, reply, { errors: formErrors(request.locale, problems), values: valuesOf(request.body), status: 400 });
+          return render(request, reply, { errors: formErrors(request.locale, problems), values: formValues(request.body), status: 400 });
         }
       },
     );
@@ -581,8 +575,6 @@ ${textField({ id: 'outcome-reasons', name: 'reasons', label: t(locale, messages.
   }
 
   const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
-  const strings = (body: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
 
   return async function routes(fastify: FastifyInstance): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -624,7 +616,7 @@ ${textField({ id: 'outcome-reasons', name: 'reasons', label: t(locale, messages.
         } catch (error) {
           const problems = validationProblems(error);
           if (!problems) throw error;
-          return renderForm(request, reply, strings(request.body), formErrors(request.locale, problems), 400);
+          return renderForm(request, reply, formValues(request.body), formErrors(request.locale, problems), 400);
         }
       },
     );
@@ -641,7 +633,7 @@ ${textField({ id: 'outcome-reasons', name: 'reasons', label: t(locale, messages.
         { schema: { ...pageSchema(`Data request: ${path} (audited)`, { redirects: true, errors: [400, 403, 404, 409] }), params: IdParams, body: FormBody(fields) } },
         async (request, reply) => {
           if (!request.principal) return redirectToSignIn(request, reply);
-          const body = strings(request.body);
+          const body = formValues(request.body);
           try {
             await run(request, request.params.id, body);
           } catch (error) {

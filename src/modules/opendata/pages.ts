@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors';
 import { defineMessages, formatDate, t, type Locale } from '../../core/i18n';
 import { html, type SafeHtml } from '../../core/web/html';
+import { breadcrumbs } from '../../core/web/breadcrumbs';
 import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { MAX_QUERY_LENGTH } from '../services';
@@ -49,8 +50,6 @@ const messages = defineMessages({
   dataRequestsLink: { ko: '데이터 제공 요청', en: 'Data requests' },
   errorSummary: { ko: '입력 내용을 확인해 주세요', en: 'There is a problem' },
   queryInvalid: { ko: '검색어는 {max}자 이하로, 입력할 수 있는 문자만 쓰세요', en: 'Enter at most {max} characters, letters, numbers and spaces' },
-  breadcrumb: { ko: '현재 위치', en: 'You are here' },
-  home: { ko: '홈', en: 'Home' },
   publisher: { ko: '제공 기관', en: 'Publisher' },
   themes: { ko: '분야', en: 'Themes' },
   keywords: { ko: '키워드', en: 'Keywords' },
@@ -111,13 +110,6 @@ export function facetLabel(locale: Locale, catalogue: OpenDataCatalogue, facet: 
     case 'licence':
       return LICENCES[value as keyof typeof LICENCES]?.title[locale] ?? value;
   }
-}
-
-function breadcrumbs(locale: Locale, trail: Array<{ href?: string; label: string }>): SafeHtml {
-  const items = [{ href: '/', label: t(locale, messages.home) }, ...trail];
-  return html`<nav aria-label="${t(locale, messages.breadcrumb)}" class="breadcrumbs"><ol>${items.map((item, i) =>
-    item.href && i < items.length - 1 ? html`<li><a href="${item.href}">${item.label}</a></li>` : html`<li aria-current="page">${item.label}</li>`,
-  )}</ol></nav>`;
 }
 
 function pageHref(locale: Locale, q: string, selection: FacetSelection, page: number): string {

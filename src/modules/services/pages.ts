@@ -8,6 +8,7 @@ import { AppError } from '../../core/errors';
 import { defineMessages, t, type Locale } from '../../core/i18n';
 import { LocaleQuery, pageSchema } from '../../core/schemas';
 import { html, type SafeHtml } from '../../core/web/html';
+import { breadcrumbs } from '../../core/web/breadcrumbs';
 import { errorSummary } from '../../core/web/forms';
 import { renderPage } from '../../core/web/layout';
 import { CHANNEL_NAMES, LIFE_EVENTS, isLifeEventCode, type CatalogueService, type RequiredDocument, type ServiceBundle } from './model';
@@ -42,8 +43,6 @@ const messages = defineMessages({
   errorTitlePrefix: { ko: '오류:', en: 'Error:' },
   queryTooLong: { ko: '검색어는 {max}자 이하로 입력하세요', en: 'Enter at most {max} characters' },
   queryInvalid: { ko: '검색어에 입력할 수 없는 문자가 있습니다', en: 'Enter letters, numbers and spaces only' },
-  breadcrumb: { ko: '현재 위치', en: 'You are here' },
-  home: { ko: '홈', en: 'Home' },
   lifeEventTitle: { ko: '{name} 관련 서비스', en: 'Services for {name}' },
   lifeEventBundles: { ko: '이 시기에 한 번에 신청할 수 있는 서비스', en: 'Apply for several at once' },
   agency: { ko: '담당 기관', en: 'Agency' },
@@ -103,13 +102,6 @@ function lifeEventName(locale: Locale, code: string): string {
 function feeText(locale: Locale, service: CatalogueService): string {
   const amount = service.feeKrw === 0 ? t(locale, messages.free) : t(locale, messages.feeAmount, { amount: service.feeKrw.toLocaleString('ko-KR') });
   return service.feeNote ? `${amount} (${service.feeNote[locale]})` : amount;
-}
-
-function breadcrumbs(locale: Locale, trail: Array<{ href?: string; label: string }>): SafeHtml {
-  const items = [{ href: '/', label: t(locale, messages.home) }, ...trail];
-  return html`<nav aria-label="${t(locale, messages.breadcrumb)}" class="breadcrumbs"><ol>${items.map((item, i) =>
-    item.href && i < items.length - 1 ? html`<li><a href="${item.href}">${item.label}</a></li>` : html`<li aria-current="page">${item.label}</li>`,
-  )}</ol></nav>`;
 }
 
 function serviceList(locale: Locale, services: readonly CatalogueService[], id?: string): SafeHtml {
