@@ -9,10 +9,7 @@ import { EligibilityService, interpretRule, sweep } from '../src/modules/eligibi
 import { householdsFromColumns } from '../src/modules/registry/columns';
 import { DEFAULT_AS_OF } from '../src/modules/registry/population/generator';
 import { RegistryService } from '../src/modules/registry/service';
-import { benchDatabase, machine, printResult, timed } from './support';
-import { buildPlatform } from '../src/app';
-import { loadConfig } from '../src/core/config';
-import { createLogger } from '../src/core/logger';
+import { benchDatabase, benchPlatform, machine, printResult, timed } from './support';
 import { BIRTH_REGISTERED } from '../src/modules/registry/life-events';
 import { koreanDate } from '../src/core/period';
 
@@ -144,8 +141,7 @@ try {
 async function eventLatency() {
   const births = Number(argument('births') ?? 1_000);
   const perSecond = Number(argument('births-per-second') ?? 20);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-  const platform = await buildPlatform({ config, pool: db.pool, logger: createLogger('silent') });
+  const platform = await benchPlatform(db);
   const latencies: number[] = [];
   let notices = 0;
   const handled = new Promise<void>((resolve) => {

@@ -10,18 +10,15 @@
 //
 // Options: --residents N (2,000), --seconds S (5 per side), --warmup N (1,000 per side), --concurrency N (connections, 64).
 import { integerArgument } from '../src/cli/common';
-import { buildPlatform } from '../src/app';
 import type { Principal } from '../src/core/auth';
-import { loadConfig } from '../src/core/config';
 import { PlatformKeys } from '../src/core/keys';
-import { createLogger } from '../src/core/logger';
 import { AgreementsService } from '../src/modules/agreements';
 import { DirectoryService } from '../src/modules/directory';
 import { ExchangeService } from '../src/modules/exchange';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu';
 import { pausesDuring } from './lib/pauses';
 import { runLoad } from './lib/load';
-import { benchDatabase, machine, printResult } from './support';
+import { benchDatabase, benchPlatform, machine, printResult } from './support';
 
 const residents = integerArgument('residents', 2_000, 10, 1_000_000);
 const seconds = integerArgument('seconds', 5, 1, 120);
@@ -36,10 +33,7 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 process.env.EXCHANGE_BENCH_BASELINE = '1';
 const db = await benchDatabase(24);
 try {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-  const platform = await buildPlatform({ config, pool: db.pool, logger: createLogger('silent') });
-  platform.audit.startSealer();
-  await platform.registry.seedSyntheticPopulation({ seed: 20261122, residents });
+  const platform = await benchPlatform(db, { residents });
 
   // A credential and an active agreement, through the services' own workflow.
   const directory = new DirectoryService(db.pool);

@@ -14,12 +14,9 @@
 //
 // Options: --residents N (200), --presentations N (3,000), --concurrency N (16), --trials N (50), --verifiers N (4).
 import { integerArgument } from '../src/cli/common';
-import { buildPlatform } from '../src/app';
 import type { Principal } from '../src/core/auth';
-import { loadConfig } from '../src/core/config';
-import { createLogger } from '../src/core/logger';
 import { MobileIdHolder, type MobileIdContext } from '../src/modules/mobile-id';
-import { benchDatabase, machine, printResult } from './support';
+import { benchDatabase, benchPlatform, machine, printResult } from './support';
 
 const residents = integerArgument('residents', 200, 10, 1_000_000);
 const presentations = integerArgument('presentations', 3_000, 100, 100_000);
@@ -32,10 +29,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 const db = await benchDatabase(24);
 try {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-  const platform = await buildPlatform({ config, pool: db.pool, logger: createLogger('silent') });
-  platform.audit.startSealer();
-  await platform.registry.seedSyntheticPopulation({ seed: 20261122, residents });
+  const platform = await benchPlatform(db, { residents });
   const { mobileIds, app } = platform;
 
   const contextOf = (residentId: number): MobileIdContext => {

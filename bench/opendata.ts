@@ -8,14 +8,11 @@
 //
 // Options: --rows N (1,000,000), --seconds S (5 per round), --rounds N (2), --concurrency N (16), --warmup N (500).
 import { integerArgument } from '../src/cli/common';
-import { buildPlatform } from '../src/app';
 import type { Principal } from '../src/core/auth';
-import { loadConfig } from '../src/core/config';
-import { createLogger } from '../src/core/logger';
 import { buildSearch, parseDatastoreSearch, type DataResource } from '../src/modules/opendata';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu';
 import { runLoad } from './lib/load';
-import { benchDatabase, machine, printResult, timed } from './support';
+import { benchDatabase, benchPlatform, machine, printResult, timed } from './support';
 
 const rowCount = integerArgument('rows', 1_000_000, 1_000, 10_000_000);
 const seconds = integerArgument('seconds', 5, 1, 120);
@@ -61,8 +58,7 @@ function* syntheticRows(count: number): Generator<Array<string | null>> {
 
 const db = await benchDatabase(concurrency * 2 + 4);
 try {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-  const platform = await buildPlatform({ config, pool: db.pool, logger: createLogger('silent') });
+  const platform = await benchPlatform(db);
   const official: Principal = { accountId: 'bench-MOIS-official', sessionId: 'bench', role: 'official', residentId: null, agencyCode: 'MOIS', displayName: { ko: 'bench', en: 'bench' } };
   const loaded = await timed(() =>
     platform.dataStore.createResource(

@@ -15,12 +15,9 @@
 import { request as httpRequest, Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { integerArgument } from '../src/cli/common';
-import { buildPlatform } from '../src/app';
-import { loadConfig } from '../src/core/config';
-import { createLogger } from '../src/core/logger';
 import { Random } from '../src/modules/registry/population/random';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu';
-import { benchDatabase, machine, printResult } from './support';
+import { benchDatabase, benchPlatform, machine, printResult } from './support';
 
 const residents = integerArgument('residents', 300_000, 1_000, 2_000_000);
 const seconds = integerArgument('seconds', 10, 1, 120);
@@ -74,10 +71,7 @@ function summary(result: PostLoadResult) {
 
 const db = await benchDatabase(24);
 try {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-  const platform = await buildPlatform({ config, pool: db.pool, logger: createLogger('silent') });
-  platform.audit.startSealer();
-  await platform.registry.seedSyntheticPopulation({ seed: 20261122, residents });
+  const platform = await benchPlatform(db, { residents });
   const rationing = platform.rationing;
   rationing.useClock(() => WEDNESDAY);
 

@@ -1,10 +1,13 @@
 // Shared benchmark plumbing: a throwaway migrated database (embedded unless DATABASE_URL is set),
-// timing, and JSON output.
+// the whole platform on it, timing, and JSON output.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase, startEmbeddedPostgres, type Pool } from '../src/core/db';
 import { migrate } from '../src/core/migrate';
+import { buildPlatform, type Platform } from '../src/app';
+import { loadConfig } from '../src/core/config';
+import { createLogger } from '../src/core/logger';
 
 export interface BenchDatabase {
   pool: Pool;
@@ -48,4 +51,18 @@ export function printResult(result: Record<string, unknown>): void {
 
 export function machine() {
   return { node: process.version, cpus: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30) };
+}
+
+/**
+ * The whole platform on the bench database (test configuration, silent logs). With `residents`,
+ * its audit sealer runs and the registries hold that many synthetic residents (a fixed seed).
+ */
+export async function benchPlatform(db: BenchDatabase, options: { residents?: number } = {}): Promise<Platform> {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+  const platform = await buildPlatform({ config, pool: db.pool, logger: createLogger('silent') });
+  if (options.residents !== undefined) {
+    platform.audit.startSealer();
+    await platform.registry.seedSyntheticPopulation({ seed: 20261122, residents: options.residents });
+  }
+  return platform;
 }
