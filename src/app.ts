@@ -246,7 +246,6 @@ export async function buildPlatform(deps: { config: Config; pool: Pool; logger: 
     await notificationWorker.stop();
     await openDataGuard.stop();
     await rationing.stop();
-    await wallet.crypto.close();
   });
   await app.ready();
   return { app, audit, events, registry, identity, catalogue, exchange, agreements, consents, directory, lifeEvents, notifications, notificationWorker, eligibility, proactive, applications, openData, mobileIds, dataStore, openDataGuard, developers, dataRequests, sso, rationing, wallet };
