@@ -303,6 +303,18 @@ describe('datastore_search', () => {
   });
 });
 
+describe('usage statistics', () => {
+  it("counts each datastore_search in its dataset's usage, and a refused search not at all", async () => {
+    const { id } = await importCsv('region,count\nSeoul,3\nBusan,4\n');
+    const before = (await anonymous.request({ url: `/api/v1/opendata/usage/${OPEN_DATASET}` })).json().requests as number;
+    expect((await search(anonymous, { resource_id: id })).statusCode).toBe(200);
+    expect((await search(anonymous, { resource_id: id, filters: { region: 'Seoul' } })).statusCode).toBe(200);
+    expect((await search(anonymous, { resource_id: id, fields: 'no_such_field' })).statusCode).toBe(409);
+    await platform.openDataGuard.usage.flush();
+    expect((await anonymous.request({ url: `/api/v1/opendata/usage/${OPEN_DATASET}` })).json().requests).toBe(before + 2);
+  });
+});
+
 describe('visibility and downloads', () => {
   it("hides the resources of a closed dataset from the public and other agencies' officials, and shows them to the publisher's officials", async () => {
     const { id } = await importCsv('serial,issued\nA1,2024-01-01\n', CLOSED_DATASET);
