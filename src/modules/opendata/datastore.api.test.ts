@@ -306,6 +306,7 @@ describe('datastore_search', () => {
 describe('usage statistics', () => {
   it("counts each datastore_search in its dataset's usage, and a refused search not at all", async () => {
     const { id } = await importCsv('region,count\nSeoul,3\nBusan,4\n');
+    await platform.openDataGuard.usage.flush();
     const before = (await anonymous.request({ url: `/api/v1/opendata/usage/${OPEN_DATASET}` })).json().requests as number;
     expect((await search(anonymous, { resource_id: id })).statusCode).toBe(200);
     expect((await search(anonymous, { resource_id: id, filters: { region: 'Seoul' } })).statusCode).toBe(200);
