@@ -50,6 +50,8 @@ declare module 'rdf-canonize' {
 declare module 'jsonld' {
   const jsonld: {
     toRDF(input: object, options: Record<string, unknown>): Promise<unknown>;
+    expand(input: object, options: Record<string, unknown>): Promise<unknown[]>;
+    compact(input: object, context: unknown, options: Record<string, unknown>): Promise<Record<string, unknown>>;
   };
   export default jsonld;
 }
