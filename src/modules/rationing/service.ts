@@ -2,7 +2,7 @@
 // outlets that report their stock and sell at the counter with their own API key, and the open,
 // real-time stock of every outlet.
 //
-// A sale is decided in Postgres (migrations/0130_rationing.sql, rationing.sell_batch): the
+// A sale is decided in Postgres (rationing.sell_batch, migrations/0130 and 0140): the
 // person's allowance row for the period only grows while it stays within the limit, so two
 // outlets selling to the same person at the same moment cannot both succeed past it. Concurrent
 // sales are gathered into one transaction (core/group-commit): one BEGIN with the key table's
