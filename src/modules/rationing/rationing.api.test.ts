@@ -177,6 +177,9 @@ describe('selling at the counter', () => {
     const sold = await sell(C, { rrn: `${buyer.rrn.slice(0, 6)}-${buyer.rrn.slice(6)}` }, 1);
     expect(sold.statusCode).toBe(201);
     expect(sold.json()).toMatchObject({ residentId: buyer.id, boughtThisPeriod: 1, outletStock: { remaining: 0, band: 'empty' } });
+    // A till with a bearer key is not a browser: no CSRF cookie on its answers (a page still gets one).
+    expect(sold.headers['set-cookie']).toBeUndefined();
+    expect(String((await platform.app.inject({ url: '/rationing/map' })).headers['set-cookie'])).toContain('og_csrf=');
     expectProblem(await sell(C, { residentId: 99_999_999 }), 404, 'SUBJECT_NOT_FOUND');
     const unknownNumber = expectProblem(await sell(C, { rrn: '0001011999999' }), 404, 'SUBJECT_NOT_FOUND');
     expect(unknownNumber.errors).toEqual([{ field: '/body/rrn', message: 'not in the resident register' }]);
@@ -184,6 +187,17 @@ describe('selling at the counter', () => {
     const both = await platform.app.inject({ method: 'POST', url: `/api/v1/rationing/programmes/${PROGRAMME}/sales`, headers: { authorization: `Bearer ${keys.get(C)}` }, payload: { residentId: buyer.id, rrn: buyer.rrn, quantity: 1 } });
     expectProblem(both, 400, 'VALIDATION_FAILED');
     expectProblem(await platform.app.inject({ method: 'POST', url: '/api/v1/rationing/programmes/999/sales', headers: { authorization: `Bearer ${keys.get(C)}` }, payload: { residentId: buyer.id, quantity: 1 } }), 404, 'PROGRAMME_NOT_FOUND');
+  });
+
+  it('gives back every unit of a person refused at an empty shelf, when several of their requests arrive together', async () => {
+    await report(C, { counted: 0 });
+    const buyer = takeResident();
+    // The first sale (someone else's) keeps the outlet's queue busy, so the buyer's three land in one batch.
+    const refused = await Promise.all([sell(C, { residentId: takeResident().id }), sell(C, { residentId: buyer.id }), sell(C, { residentId: buyer.id }), sell(C, { residentId: buyer.id }, 2)]);
+    expect(refused.map((r) => r.statusCode)).toEqual([409, 409, 409, 409]);
+    const sold = await sell(A, { residentId: buyer.id }, 2);
+    expect(sold.statusCode).toBe(201);
+    expect(sold.json().boughtThisPeriod).toBe(2);
   });
 
   it('shows the sale to the buyer under "who used my data", named by the pharmacy', async () => {
