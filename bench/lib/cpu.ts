@@ -38,3 +38,17 @@ export function cpuPerRequest(before: CpuSnapshot & { pids: number[] }, after: C
   const round = (value: number) => Math.round((value / Math.max(1, requests)) * 1000) / 1000;
   return { nodeMsPerRequest: round(after.nodeMs - before.nodeMs), postgresMsPerRequest: round(postgresAfter - before.postgresMs) };
 }
+
+/** The whole machine's CPU counters (/proc/stat), to tell how busy it was and how much the host took (steal). */
+export function machineCpuSnapshot(): number[] {
+  return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+}
+
+/** Shares of the machine's CPU time since `before`: busy (user, nice, system, irq, softirq), idle (with iowait), steal. */
+export function machineCpuShare(before: number[]) {
+  const delta = machineCpuSnapshot().map((value, i) => value - (before[i] ?? 0));
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = delta;
+  const total = user + nice + system + idle + iowait + irq + softirq + steal;
+  const share = (value: number) => Math.round((value / Math.max(1, total)) * 100) / 100;
+  return { busy: share(user + nice + system + irq + softirq), idle: share(idle + iowait), steal: share(steal) };
+}
