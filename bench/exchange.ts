@@ -9,6 +9,7 @@
 // which do not depend on what else the machine is doing.
 //
 // Options: --residents N (2,000), --seconds S (5 per side), --warmup N (1,000 per side), --concurrency N (connections, 64).
+// BENCH_CPU_PROFILE=<file> writes a CPU profile of the server thread during the exchange's half-rate phase.
 import { integerArgument } from '../src/cli/common';
 import type { Principal } from '../src/core/auth';
 import { PlatformKeys } from '../src/core/keys';
@@ -17,6 +18,7 @@ import { DirectoryService } from '../src/modules/directory';
 import { ExchangeService } from '../src/modules/exchange';
 import { cpuPerRequest, cpuSnapshot } from './lib/cpu';
 import { pausesDuring } from './lib/pauses';
+import { profiled } from './lib/profile';
 import { runLoad } from './lib/load';
 import { benchDatabase, benchPlatform, machine, printResult } from './support';
 
@@ -81,7 +83,7 @@ try {
   // Where the exchange's tail goes: how late this process's event loop ran and how long the
   // garbage collector paused it, during the exchange's half-rate phase.
   const pauses = pausesDuring();
-  const exchangeAtHalf = await load('exchange', { seconds, rate: halfRate });
+  const exchangeAtHalf = await profiled(() => load('exchange', { seconds, rate: halfRate }));
   const serverPauses = pauses.stop();
   await platform.audit.flush();
   const audited = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit.entries WHERE action = 'exchange.read' AND outcome = 'allowed'`);
