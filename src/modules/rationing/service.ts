@@ -29,8 +29,10 @@ export const OUTLET_KEY_ACTION = 'rationing.outlet-key.issue';
 export const SALES_ORGANISATION = 'MOHW';
 const KEY_PREFIX = 'ogr_';
 // Sales are batched in two queues (by outlet key), one batch in flight each. On the 2-core bench
-// machine two gave 1,957, 1,523 and 1,663 sales/s against 1,615, 1,340 and 1,734 with three, and
-// one 1,657 (bench rationing): fewer batches competing for the cores, larger batches.
+// machine (bench rationing, 64 connections, before migration 0140) two gave 1,957, 1,523 and 1,663
+// sales/s against 1,615, 1,340 and 1,734 with three, and one 1,657: fewer batches competing for the
+// cores, larger batches. After 0140, at 256 connections, three queues (3,544/s) and batches of up
+// to 256 (3,668–5,082/s) were no better than this (4,174–4,916/s) within the run-to-run spread.
 const SALE_QUEUES = 2;
 /** NOTIFY payloads must stay under 8,000 bytes. */
 const NOTIFY_CHUNK = 100;
