@@ -15,8 +15,9 @@ import asyncExitHook from 'async-exit-hook';
 // gone). Both are replaced by one 'exit' handler that stops what is still running and leaves the
 // exit code alone. (A running server keeps the event loop alive, so a process only gets to exit
 // with one running through process.exit(); the hook's signal handlers, 128 + signal, stay.)
-asyncExitHook.unhookEvent('beforeExit');
-asyncExitHook.unhookEvent('exit');
+// (This module can be evaluated more than once in a process, e.g. by vitest's global setup of
+// each project, while async-exit-hook is one instance: unhook only what is still hooked.)
+for (const event of ['beforeExit', 'exit']) if (asyncExitHook.hookedEvents().includes(event)) asyncExitHook.unhookEvent(event);
 const runningServers = new Set<EmbeddedPostgres>();
 process.on('exit', () => {
   // stop() sends the server SIGINT at once; nothing can be awaited here.
