@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../test/support/ports';
 
 const dbModule = fileURLToPath(new URL('./db.ts', import.meta.url));
 
@@ -24,7 +25,7 @@ describe('exit codes with the embedded database module loaded', () => {
 
   it('stops an embedded server still running at process.exit(), and keeps the exit code', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'oncegov-exit-'));
-    const port = 56_000 + Math.floor(Math.random() * 900);
+    const port = await freePort();
     try {
       const script = `const db = await import(${JSON.stringify(dbModule)});
         await db.startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'postgres' });
