@@ -5,6 +5,7 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase, startEmbeddedPostgres, type Pool } from '../src/core/db';
 import { migrate } from '../src/core/migrate';
+import { freePort } from './lib/processes';
 import { buildPlatform, type Platform } from '../src/app';
 import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logger';
@@ -22,7 +23,7 @@ export async function benchDatabase(poolSize = 20): Promise<BenchDatabase> {
   let dataDir: string | undefined;
   if (!adminUrl) {
     dataDir = mkdtempSync(join(tmpdir(), 'oncegov-bench-'));
-    const embedded = await startEmbeddedPostgres({ dataDir, port: 54000 + Math.floor(Math.random() * 900), database: 'postgres' });
+    const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
     adminUrl = embedded.connectionString;
     stopEmbedded = embedded.stop;
   }
