@@ -75,7 +75,7 @@ const cases: Array<[string, object]> = [
   ...Object.entries(scopedDocuments),
 ];
 
-async function process(document: object): Promise<Outputs> {
+async function processDocument(document: object): Promise<Outputs> {
   const options = { documentLoader, safe: false };
   const expanded = await jsonld.expand(structuredClone(document), options);
   const nquads = await rdfCanonize.canonize(
@@ -90,10 +90,10 @@ async function process(document: object): Promise<Outputs> {
 const goldenFile = new URL('jsonld-golden.json', here);
 
 describe('jsonld with shared active contexts (patch) gives the unpatched output', () => {
-  if (globalThis.process.env.JSONLD_GOLDEN === 'write') {
+  if (process.env.JSONLD_GOLDEN === 'write') {
     it('records the golden outputs', async () => {
       const golden: Record<string, Outputs> = {};
-      for (const [name, document] of cases) golden[name] = await process(document);
+      for (const [name, document] of cases) golden[name] = await processDocument(document);
       writeFileSync(goldenFile, `${JSON.stringify(golden, null, 1)}\n`);
     });
     return;
@@ -114,7 +114,7 @@ describe('jsonld with shared active contexts (patch) gives the unpatched output'
   orders.forEach((order, round) => {
     it(`round ${round + 1}: every document expands, canonicalises and compacts exactly as before`, async () => {
       for (const [name, document] of order) {
-        const outputs = await process(document);
+        const outputs = await processDocument(document);
         expect(outputs.nquads, name).toBe(golden[name]!.nquads);
         expect(outputs.expanded, name).toEqual(golden[name]!.expanded);
         expect(outputs.compacted, name).toEqual(golden[name]!.compacted);
